@@ -1,0 +1,5 @@
+"""``python -m readinglist``: the same as the ``readinglist`` command."""
+
+from readinglist.cli import main
+
+raise SystemExit(main())

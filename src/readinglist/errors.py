@@ -1,0 +1,99 @@
+"""Problems found in content, as values, and the ways they are printed.
+
+Every stage returns problems instead of raising or printing; only the CLI turns
+them into output and an exit code. Pure: reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from typing import Literal
+
+Severity = Literal["error", "warning"]
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with one place in the content."""
+
+    path: str
+    """The file, as the user named it (``content/entries/x.md``)."""
+    line: int
+    """1-based line of the offending key or value; 1 when the whole file is at fault."""
+    field: str
+    """The front-matter key, or a pseudo-field such as ``front matter`` or ``file``."""
+    message: str
+    """What is wrong, in words a first-time contributor understands."""
+    hint: str = ""
+    """How to fix it, when there is something useful to say."""
+    severity: Severity = "error"
+    """Errors always fail a check; warnings fail only with ``--strict``."""
+
+    def format(self) -> str:
+        """``path:line: field: message (hint)``; warnings say so after the location."""
+        where = f"{self.path}:{self.line}: "
+        if self.severity == "warning":
+            where += "warning: "
+        text = f"{where}{self.field}: {self.message}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
+    """By file, then line; duplicates (the same words at the same place) once."""
+    return sorted(set(problems))
+
+
+def count(problems: Sequence[Problem], severity: Severity) -> int:
+    return sum(1 for p in problems if p.severity == severity)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(problems: Sequence[Problem], files: int) -> str:
+    """The one line printed after the problems: what was checked and what was found."""
+    errors, warnings = count(problems, "error"), count(problems, "warning")
+    checked = f"checked {_plural(files, 'file')}"
+    if not errors and not warnings:
+        return f"{checked}: no problems"
+    return f"{checked}: {_plural(errors, 'error')}, {_plural(warnings, 'warning')}"
+
+
+def format_text(problems: Sequence[Problem], files: int) -> str:
+    lines = [p.format() for p in problems]
+    lines.append(summary_line(problems, files))
+    return "\n".join(lines) + "\n"
+
+
+def _escape_github_data(text: str) -> str:
+    return text.replace("%", "%25").replace("\r", "%0D").replace("\n", "%0A")
+
+
+def _escape_github_property(text: str) -> str:
+    return _escape_github_data(text).replace(":", "%3A").replace(",", "%2C")
+
+
+def format_github(problems: Sequence[Problem], files: int) -> str:
+    """Workflow commands that GitHub shows as annotations on the pull request's lines."""
+    lines = []
+    for p in problems:
+        message = f"{p.field}: {p.message}" + (f" ({p.hint})" if p.hint else "")
+        lines.append(
+            f"::{p.severity} file={_escape_github_property(p.path)},line={p.line},"
+            f"title={_escape_github_property(p.field)}::{_escape_github_data(message)}"
+        )
+    lines.append(summary_line(problems, files))
+    return "\n".join(lines) + "\n"
+
+
+def format_json(problems: Sequence[Problem], files: int) -> str:
+    document = {
+        "files": files,
+        "errors": count(problems, "error"),
+        "warnings": count(problems, "warning"),
+        "problems": [asdict(p) for p in problems],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"

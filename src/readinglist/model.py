@@ -1,0 +1,241 @@
+"""The typed catalog, and the reference for every front-matter field.
+
+An entry is one Markdown file, ``content/entries/<slug>.md``, whose YAML front
+matter holds the fields of :class:`Entry` and whose body is an optional summary.
+The docstrings below are the field reference that CONTRIBUTING.md is built from.
+Pure: plain frozen data, no I/O.
+"""
+
+from __future__ import annotations
+
+import datetime
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+KINDS: tuple[str, ...] = (
+    "article",
+    "paper",
+    "book",
+    "course",
+    "video",
+    "talk",
+    "thread",
+    "repository",
+    "newsletter",
+    "podcast",
+    "website",
+)
+"""The kinds of resource an entry may be; ``article`` when an entry names none.
+
+article: a blog post or written piece on the web. paper: a research or
+white paper. book: a published book. course: a course, syllabus or lecture
+series. video: a recorded video or playlist. talk: a conference talk or its
+slides. thread: a social-media thread. repository: a code repository or
+curated list kept in one. newsletter: a recurring newsletter. podcast: a podcast
+or an episode. website: a whole site, documentation or blog rather than one page.
+"""
+
+DEFAULT_KIND = "article"
+MAX_TAGS = 6
+"""More tags than this on one entry stops them from meaning anything."""
+
+
+@dataclass(frozen=True)
+class FieldDoc:
+    """How one front-matter field is written, for the reference and the checker."""
+
+    name: str
+    required: bool
+    type: str
+    description: str
+    example: str
+
+
+FIELDS: tuple[FieldDoc, ...] = (
+    FieldDoc(
+        "title",
+        True,
+        "text",
+        "The resource's own title, as its author wrote it.",
+        "title: Rules of Machine Learning",
+    ),
+    FieldDoc(
+        "url",
+        True,
+        "absolute http(s) URL",
+        "Where the resource lives. Each resource appears once in the list.",
+        "url: https://developers.google.com/machine-learning/guides/rules-of-ml",
+    ),
+    FieldDoc(
+        "date",
+        True,
+        "YYYY-MM-DD",
+        "When the resource was published; where that is unknown, the date the list that"
+        " brought it in gives. Never a guess.",
+        "date: 2022-09-12",
+    ),
+    FieldDoc(
+        "tags",
+        True,
+        f"list of 1 to {MAX_TAGS} tags",
+        "Topics from the vocabulary in content/tags.yml; an alias listed there works too.",
+        "tags: [mlops, best-practices]",
+    ),
+    FieldDoc(
+        "company",
+        False,
+        "text",
+        "The organisation behind the resource, from content/companies.yml (an alias works).",
+        "company: Google",
+    ),
+    FieldDoc(
+        "kind",
+        False,
+        "one of " + ", ".join(KINDS),
+        f"What sort of resource it is; {DEFAULT_KIND} when left out.",
+        "kind: article",
+    ),
+    FieldDoc(
+        "authors",
+        False,
+        "list of names",
+        "The people who wrote or made it.",
+        "authors: [Martin Zinkevich]",
+    ),
+    FieldDoc(
+        "added",
+        False,
+        "YYYY-MM-DD",
+        "The day the entry joined this list; `readinglist new` fills it in. It drives"
+        " the What's new page.",
+        "added: 2026-11-24",
+    ),
+)
+"""Every front-matter key an entry may have, in the order entries are written."""
+
+FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
+REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+
+
+@dataclass(frozen=True)
+class Tag:
+    """A topic in the controlled vocabulary (``content/tags.yml``)."""
+
+    id: str
+    """Slug used in URLs and in the catalog: ``feature-store``."""
+    name: str
+    """Display name: ``Feature store``."""
+    description: str
+    """One line that says what belongs under the tag."""
+    aliases: tuple[str, ...] = ()
+    """Other spellings entries may use (``ML Ops``, ``mlops``); each resolves to ``id``."""
+
+
+@dataclass(frozen=True)
+class Company:
+    """An organisation behind resources (``content/companies.yml``)."""
+
+    id: str
+    """Slug used in URLs and in the catalog: ``uber``."""
+    name: str
+    """Display name: ``Uber``."""
+    homepage: str = ""
+    """The organisation's own site, when known."""
+    aliases: tuple[str, ...] = ()
+    """Other names entries may use (``Uber Engineering``); each resolves to ``id``."""
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One resource in the list: one file, ``content/entries/<slug>.md``."""
+
+    slug: str
+    """The stable id: the file name without ``.md``; lowercase letters, digits, hyphens."""
+    title: str
+    """The resource's own title."""
+    url: str
+    """Absolute http(s) URL of the resource."""
+    date: datetime.date
+    """Publication date, or the date the source list gives; never invented."""
+    tags: tuple[str, ...]
+    """Canonical tag ids, in the order the entry lists them."""
+    company: str | None = None
+    """Canonical company id, when an organisation is behind it."""
+    kind: str = DEFAULT_KIND
+    """One of :data:`KINDS`."""
+    authors: tuple[str, ...] = ()
+    """Authors' names, when given."""
+    added: datetime.date | None = None
+    """The day the entry joined the list."""
+    summary: str = ""
+    """The Markdown body: a short summary in the list's own words, or empty."""
+    path: str = ""
+    """The source file, for messages."""
+
+    @property
+    def year(self) -> int:
+        return self.date.year
+
+
+def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Newest date first; within a day by slug, so order never depends on the file system."""
+    return tuple(sorted(sorted(entries, key=lambda e: e.slug), key=lambda e: e.date, reverse=True))
+
+
+def _index(entries: tuple[Entry, ...], keys: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[Entry, ...]]:
+    groups: dict[str, list[Entry]] = {}
+    for entry in entries:
+        for key in keys[entry.slug]:
+            groups.setdefault(key, []).append(entry)
+    return {key: tuple(groups[key]) for key in sorted(groups)}
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every valid entry, newest first, with the indexes the site is built from."""
+
+    entries: tuple[Entry, ...]
+    """All entries, newest first."""
+    tags: Mapping[str, Tag]
+    """The vocabulary by id, sorted by id."""
+    companies: Mapping[str, Company]
+    """Known companies by id, sorted by id."""
+    by_tag: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    """Tag id to its entries, newest first; only tags that have entries."""
+    by_company: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    """Company id to its entries, newest first; only companies that have entries."""
+    by_year: Mapping[int, tuple[Entry, ...]] = field(default_factory=dict)
+    """Publication year to its entries, newest year first."""
+    by_kind: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
+    """Kind to its entries, in the order of :data:`KINDS`."""
+    by_slug: Mapping[str, Entry] = field(default_factory=dict)
+    """Slug to entry."""
+
+    @classmethod
+    def build(
+        cls, entries: list[Entry], tags: Mapping[str, Tag], companies: Mapping[str, Company]
+    ) -> Catalog:
+        ordered = newest_first(entries)
+        by_year: dict[int, list[Entry]] = {}
+        by_kind: dict[str, list[Entry]] = {}
+        for entry in ordered:
+            by_year.setdefault(entry.year, []).append(entry)
+            by_kind.setdefault(entry.kind, []).append(entry)
+        return cls(
+            entries=ordered,
+            tags={k: tags[k] for k in sorted(tags)},
+            companies={k: companies[k] for k in sorted(companies)},
+            by_tag=_index(ordered, {e.slug: e.tags for e in ordered}),
+            by_company=_index(
+                ordered, {e.slug: (e.company,) if e.company else () for e in ordered}
+            ),
+            by_year={y: tuple(by_year[y]) for y in sorted(by_year, reverse=True)},
+            by_kind={k: tuple(by_kind[k]) for k in KINDS if k in by_kind},
+            by_slug={e.slug: e for e in ordered},
+        )
+
+    def tag_counts(self) -> dict[str, int]:
+        return {tag: len(entries) for tag, entries in self.by_tag.items()}
+
+    def company_counts(self) -> dict[str, int]:
+        return {company: len(entries) for company, entries in self.by_company.items()}

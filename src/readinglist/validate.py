@@ -1,0 +1,589 @@
+"""Raw content to a typed :class:`Catalog`, plus every problem found on the way.
+
+Pure: reads no files and keeps going after each problem, so a contributor sees
+all of them in one run. An entry with an error is left out of the catalog;
+warnings (likely duplicates, single-use tags, missing summaries) do not stop it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from readinglist.errors import Problem, Severity, sort_problems
+from readinglist.load import LineDict, LineList, RawContent, RawEntry
+from readinglist.model import (
+    FIELD_NAMES,
+    KINDS,
+    MAX_TAGS,
+    REQUIRED_FIELDS,
+    Catalog,
+    Company,
+    Entry,
+    Tag,
+)
+
+SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+MAX_SLUG_LENGTH = 80
+MAX_TITLE_LENGTH = 300
+MAX_URL_LENGTH = 2000
+MAX_LIST_ITEMS = 50
+EARLIEST_YEAR = 1800
+_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+_HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+_PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem ipsum", "..."}
+_PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
+_TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source", "si"}
+_TITLE_STOPWORDS = {"a", "an", "the", "of", "and", "for", "to", "in", "on", "at", "with"}
+_TWITTER_HOSTS = {"x.com", "mobile.twitter.com", "mobile.x.com"}
+_ARXIV_RE = re.compile(r"^/(?:abs|pdf)/(?P<id>[^/]+?)(?:v\d+)?(?:\.pdf)?$")
+
+
+@dataclass(frozen=True)
+class Validated:
+    """The catalog of every entry without errors, and all problems, sorted."""
+
+    catalog: Catalog
+    problems: tuple[Problem, ...]
+
+    @property
+    def ok(self) -> bool:
+        return not any(p.severity == "error" for p in self.problems)
+
+
+# Helpers shared with the importer and ``readinglist new``.
+
+
+def slugify(text: str, max_length: int = MAX_SLUG_LENGTH) -> str:
+    """``Rules of ML: a Guide!`` to ``rules-of-ml-a-guide``; ASCII, hyphens, no edge hyphens."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+    if len(slug) > max_length:
+        slug = slug[:max_length].rsplit("-", 1)[0]
+    return slug
+
+
+def lookup_key(text: str) -> str:
+    """How names are compared: case, spaces, hyphens and underscores do not matter."""
+    return re.sub(r"[\s_\-]+", " ", text.strip().lower())
+
+
+def normalise_url(url: str) -> str:
+    """The form two URLs share when they name the same resource.
+
+    Scheme, host case, ``www.``, default ports, a trailing slash, the fragment
+    and tracking parameters do not matter; arXiv ``abs``/``pdf``/version forms
+    name one paper; twitter.com and x.com are one site.
+    """
+    try:
+        parts = urlsplit(url.strip())
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:
+        return url.strip().lower()
+    host = host.removeprefix("www.")
+    if host in _TWITTER_HOSTS:
+        host = "twitter.com"
+    if port and port not in (80, 443):
+        host = f"{host}:{port}"
+    path = parts.path.rstrip("/")
+    if host == "arxiv.org" and (match := _ARXIV_RE.match(path)):
+        path = f"/abs/{match['id']}"
+    query = sorted(
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
+    )
+    return urlunsplit(("https", host, path, urlencode(query), ""))
+
+
+def normalise_title(title: str) -> str:
+    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
+    words = re.findall(r"[a-z0-9]+", text)
+    return " ".join(w for w in words if w not in _TITLE_STOPWORDS)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """``did you mean 'x'?`` for the closest choice, or ``""`` when none is close."""
+    options = list(choices)
+    lowered = {c.lower(): c for c in options}
+    close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
+    return f"did you mean '{lowered[close[0]]}'?" if close else ""
+
+
+def _describe_type(value: Any) -> str:
+    """Name what YAML made of a value, in a contributor's words."""
+    if isinstance(value, bool):
+        word = "true" if value else "false"
+        return f"{word}: YAML reads an unquoted yes, no, on or off as {word}"
+    if isinstance(value, int | float):
+        return f"the number {value}"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a set of key: value pairs"
+    if value is None:
+        return "empty"
+    return f"a {type(value).__name__}"
+
+
+def _line_of(fields: LineDict, key: str) -> int:
+    return fields.key_lines.get(key, fields.line)
+
+
+class _Checker:
+    """Collects problems for one content folder; no state outlives ``validate``."""
+
+    def __init__(self, raw: RawContent, today: datetime.date) -> None:
+        self.raw = raw
+        self.today = today
+        self.problems: list[Problem] = list(raw.problems)
+        self.tag_lookup: dict[str, str] = {}
+        self.tag_lines: dict[str, int] = {}
+        self.company_lookup: dict[str, str] = {}
+
+    def add(
+        self,
+        path: str,
+        line: int,
+        field: str,
+        message: str,
+        hint: str = "",
+        severity: Severity = "error",
+    ) -> None:
+        self.problems.append(Problem(path, line, field, message, hint, severity))
+
+    # Vocabularies.
+
+    def vocabulary(
+        self, data: Any, path: str, kind: str
+    ) -> tuple[dict[str, LineDict], dict[str, str]]:
+        """Read ``tags.yml`` or ``companies.yml`` into (id -> fields, lookup key -> id)."""
+        items: dict[str, LineDict] = {}
+        lookup: dict[str, str] = {}
+        if data is None:
+            return items, lookup
+        if not isinstance(data, LineDict):
+            self.add(path, 1, kind, "must map each id to its fields", "see CONTRIBUTING.md")
+            return items, lookup
+        for ident, fields in data.items():
+            line = data.key_lines[ident]
+            if not SLUG_RE.match(ident):
+                self.add(path, line, ident, f"{kind} id is not a slug", f"use '{slugify(ident)}'")
+                continue
+            if not isinstance(fields, LineDict):
+                self.add(path, line, ident, "must have name and description fields")
+                continue
+            items[ident] = fields
+            names = [ident]
+            if isinstance(fields.get("name"), str):
+                names.append(fields["name"])
+            aliases = fields.get("aliases", [])
+            if isinstance(aliases, list):
+                names += [a for a in aliases if isinstance(a, str)]
+            for name in names:
+                key = lookup_key(name)
+                other = lookup.get(key)
+                if other is not None and other != ident:
+                    self.add(
+                        path,
+                        line,
+                        ident,
+                        f"'{name}' also names {kind} '{other}'",
+                        "each name or alias may belong to one id only",
+                    )
+                lookup.setdefault(key, ident)
+        return items, lookup
+
+    def text_field(
+        self, path: str, fields: LineDict, key: str, required: bool
+    ) -> str | None:
+        value = fields.get(key)
+        line = _line_of(fields, key)
+        if value is None:
+            if key in fields:
+                self.add(path, line, key, "is empty", "give a value or remove the line")
+            elif required:
+                self.add(path, line, key, "is required", f"add `{key}: ...`")
+            return None
+        if not isinstance(value, str):
+            self.add(path, line, key, f"must be text, not {_describe_type(value)}", "put it in quotes")
+            return None
+        if not value.strip():
+            self.add(path, line, key, "is empty", "give a value or remove the line")
+            return None
+        return value.strip()
+
+    def tags_vocabulary(self) -> dict[str, Tag]:
+        path = self.raw.tags_path
+        items, self.tag_lookup = self.vocabulary(self.raw.tags, path, "tag")
+        self.tag_lines = {ident: self.raw.tags.key_lines[ident] for ident in items}
+        tags: dict[str, Tag] = {}
+        for ident, fields in items.items():
+            self.unknown_keys(path, fields, ("name", "description", "aliases"))
+            name = self.text_field(path, fields, "name", required=True)
+            description = self.text_field(path, fields, "description", required=True)
+            aliases = self.string_list(path, fields, "aliases")
+            if name and description:
+                tags[ident] = Tag(ident, name, description, aliases)
+        self.near_duplicates(path, {i: t.name for i, t in tags.items()}, self.tag_lines, "tag")
+        return tags
+
+    def companies_vocabulary(self) -> dict[str, Company]:
+        path = self.raw.companies_path
+        items, self.company_lookup = self.vocabulary(self.raw.companies, path, "company")
+        lines = self.raw.companies.key_lines if isinstance(self.raw.companies, LineDict) else {}
+        companies: dict[str, Company] = {}
+        for ident, fields in items.items():
+            self.unknown_keys(path, fields, ("name", "homepage", "aliases"))
+            name = self.text_field(path, fields, "name", required=True)
+            homepage = ""
+            if "homepage" in fields:
+                homepage = self.url(path, fields, "homepage") or ""
+            aliases = self.string_list(path, fields, "aliases")
+            if name:
+                companies[ident] = Company(ident, name, homepage, aliases)
+        self.near_duplicates(path, {i: c.name for i, c in companies.items()}, lines, "company")
+        return companies
+
+    def near_duplicates(
+        self, path: str, names: Mapping[str, str], lines: Mapping[str, int], kind: str
+    ) -> None:
+        keys = {ident: lookup_key(name).replace(" ", "") for ident, name in names.items()}
+        idents = sorted(keys)
+        for index, first in enumerate(idents):
+            for second in idents[index + 1 :]:
+                ratio = difflib.SequenceMatcher(None, keys[first], keys[second]).ratio()
+                if ratio >= 0.9:
+                    self.add(
+                        path,
+                        lines.get(second, 1),
+                        second,
+                        f"is very close to {kind} '{first}'",
+                        f"merge them and keep the other spelling as an alias of '{first}'",
+                        "warning",
+                    )
+
+    # Entry fields.
+
+    def unknown_keys(self, path: str, fields: LineDict, allowed: tuple[str, ...]) -> None:
+        for key in fields:
+            if key not in allowed:
+                hint = did_you_mean(key, allowed) or "allowed: " + ", ".join(allowed)
+                self.add(path, fields.key_lines[key], key, "is not a known field", hint)
+
+    def string_list(self, path: str, fields: LineDict, key: str) -> tuple[str, ...]:
+        return tuple(item for item, _ in self.located_list(path, fields, key))
+
+    def located_list(self, path: str, fields: LineDict, key: str) -> list[tuple[str, int]]:
+        """The text items of a list field with their lines; a problem for anything else."""
+        value = fields.get(key)
+        line = _line_of(fields, key)
+        if value is None:
+            if key in fields:
+                self.add(path, line, key, "is empty", "give a list or remove the line")
+            return []
+        if not isinstance(value, LineList):
+            hint = f"write {key}: [{value}]" if isinstance(value, str) else f"write {key}: [a, b]"
+            self.add(path, line, key, f"must be a list, not {_describe_type(value)}", hint)
+            return []
+        if len(value) > MAX_LIST_ITEMS:
+            self.add(path, line, key, f"has {len(value)} items; at most {MAX_LIST_ITEMS}")
+            return []
+        items: list[tuple[str, int]] = []
+        for item, item_line in zip(value, value.item_lines, strict=True):
+            if not isinstance(item, str):
+                self.add(
+                    path,
+                    item_line,
+                    key,
+                    f"item must be text, not {_describe_type(item)}",
+                    "put it in quotes",
+                )
+            elif not item.strip():
+                self.add(path, item_line, key, "has an empty item", "remove it")
+            else:
+                items.append((item.strip(), item_line))
+        return items
+
+    def url(self, path: str, fields: LineDict, key: str) -> str | None:
+        value = self.text_field(path, fields, key, required=True)
+        if value is None:
+            return None
+        line = _line_of(fields, key)
+        problem, hint = url_problem(value)
+        if problem:
+            self.add(path, line, key, problem, hint)
+            return None
+        return value
+
+    def date(self, path: str, fields: LineDict, key: str, required: bool) -> datetime.date | None:
+        value = fields.get(key)
+        line = _line_of(fields, key)
+        if value is None:
+            if key in fields:
+                self.add(path, line, key, "is empty", "use YYYY-MM-DD")
+            elif required:
+                self.add(path, line, key, "is required", f"add `{key}: YYYY-MM-DD`")
+            return None
+        if not isinstance(value, str):
+            self.add(path, line, key, f"must be a date, not {_describe_type(value)}", "use YYYY-MM-DD")
+            return None
+        text = value.strip()
+        if not _DATE_RE.match(text):
+            self.add(path, line, key, f"'{text}' is not a date in YYYY-MM-DD form", _date_hint(text))
+            return None
+        try:
+            parsed = datetime.date.fromisoformat(text)
+        except ValueError:
+            self.add(path, line, key, f"'{text}' is not a calendar date", "use YYYY-MM-DD")
+            return None
+        if parsed > self.today:
+            self.add(path, line, key, f"'{text}' is in the future", "use the day it was published")
+            return None
+        if parsed.year < EARLIEST_YEAR:
+            self.add(path, line, key, f"'{text}' is before {EARLIEST_YEAR}", "check the year")
+            return None
+        return parsed
+
+    def tags(self, path: str, fields: LineDict) -> tuple[str, ...]:
+        if "tags" not in fields:
+            self.add(path, fields.line, "tags", "is required", "add `tags: [mlops]`")
+            return ()
+        items = self.located_list(path, fields, "tags")
+        value = fields["tags"]
+        line = _line_of(fields, "tags")
+        if isinstance(value, LineList) and not value:
+            self.add(path, line, "tags", "is empty", "name at least one tag from content/tags.yml")
+            return ()
+        if len(items) > MAX_TAGS:
+            self.add(
+                path,
+                line,
+                "tags",
+                f"has {len(items)} tags; at most {MAX_TAGS}",
+                "keep the most specific ones",
+            )
+        resolved: list[str] = []
+        for name, item_line in items:
+            ident = self.tag_lookup.get(lookup_key(name))
+            if ident is None:
+                hint = did_you_mean(name, self.tag_lookup_names()) or (
+                    "pick a tag from content/tags.yml, or add a new one there with a description"
+                )
+                self.add(path, item_line, "tags", f"'{name}' is not in the tag vocabulary", hint)
+            elif ident in resolved:
+                self.add(path, item_line, "tags", f"'{name}' repeats tag '{ident}'", "remove it")
+            else:
+                resolved.append(ident)
+        return tuple(resolved)
+
+    def tag_lookup_names(self) -> list[str]:
+        return sorted(set(self.tag_lookup.values()))
+
+    def company(self, path: str, fields: LineDict) -> str | None:
+        name = self.text_field(path, fields, "company", required=False)
+        if name is None:
+            return None
+        ident = self.company_lookup.get(lookup_key(name))
+        if ident is None:
+            hint = did_you_mean(name, sorted(set(self.company_lookup.values()))) or (
+                "add it to content/companies.yml"
+            )
+            self.add(
+                path, _line_of(fields, "company"), "company", f"'{name}' is not in {self.raw.companies_path}", hint
+            )
+        return ident
+
+    def kind(self, path: str, fields: LineDict) -> str | None:
+        if "kind" not in fields:
+            return KINDS[0]
+        value = self.text_field(path, fields, "kind", required=False)
+        if value is None:
+            return None
+        if value.lower() not in KINDS:
+            hint = did_you_mean(value, KINDS) or "one of " + ", ".join(KINDS)
+            self.add(path, _line_of(fields, "kind"), "kind", f"'{value}' is not a kind", hint)
+            return None
+        return value.lower()
+
+    def title(self, path: str, fields: LineDict) -> str | None:
+        title = self.text_field(path, fields, "title", required=True)
+        if title is None:
+            return None
+        line = _line_of(fields, "title")
+        if "\n" in title:
+            self.add(path, line, "title", "must be one line", "join the lines")
+        elif len(title) > MAX_TITLE_LENGTH:
+            self.add(path, line, "title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
+        elif title.lower() in _PLACEHOLDER_TEXT:
+            self.add(path, line, "title", f"'{title}' is a placeholder", "use the resource's own title")
+        else:
+            return title
+        return None
+
+    def entry(self, raw: RawEntry) -> Entry | None:
+        path, fields = raw.path, raw.fields
+        before = len(self.problems)
+        if not SLUG_RE.match(raw.slug) or len(raw.slug) > MAX_SLUG_LENGTH:
+            suggestion = slugify(raw.slug) or "a-short-title"
+            self.add(
+                path,
+                1,
+                "file",
+                f"name '{raw.slug}.md' is not a slug",
+                f"rename it to {suggestion}.md: lowercase letters, digits and hyphens",
+            )
+        self.unknown_keys(path, fields, FIELD_NAMES)
+        title = self.title(path, fields)
+        url = self.url(path, fields, "url")
+        date = self.date(path, fields, "date", required=True)
+        tags = self.tags(path, fields)
+        company = self.company(path, fields)
+        kind = self.kind(path, fields)
+        authors = self.string_list(path, fields, "authors")
+        added = self.date(path, fields, "added", required=False)
+        summary = raw.body.strip()
+        if not summary:
+            self.add(
+                path,
+                raw.closing_line,
+                "summary",
+                "is missing",
+                "write a sentence or two in your own words below the closing ---",
+                "warning",
+            )
+        elif summary.lower() in _PLACEHOLDER_TEXT:
+            self.add(path, raw.body_line, "summary", "is a placeholder", "write the summary or leave it empty")
+        if any(p.severity == "error" for p in self.problems[before:]):
+            return None
+        assert title and url and date and kind  # guaranteed: no error was added
+        return Entry(
+            slug=raw.slug,
+            title=title,
+            url=url,
+            date=date,
+            tags=tags,
+            company=company,
+            kind=kind,
+            authors=authors,
+            added=added,
+            summary=summary,
+            path=path,
+        )
+
+    # Across entries.
+
+    def duplicate_urls(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> list[Entry]:
+        seen: dict[str, Entry] = {}
+        kept: list[Entry] = []
+        for entry in entries:
+            key = normalise_url(entry.url)
+            first = seen.get(key)
+            if first is None:
+                seen[key] = entry
+                kept.append(entry)
+                continue
+            line = _line_of(raws[entry.slug].fields, "url")
+            self.add(
+                entry.path,
+                line,
+                "url",
+                f"same resource as {first.path}",
+                "keep one entry; move anything worth keeping into it",
+            )
+        return kept
+
+    def duplicate_titles(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> None:
+        buckets: dict[str, list[tuple[str, Entry]]] = {}
+        for entry in entries:
+            norm = normalise_title(entry.title)
+            words = norm.split()
+            buckets.setdefault(" ".join(words[:2]), []).append((norm, entry))
+        for bucket in buckets.values():
+            if len(bucket) < 2:
+                continue
+            for index, (norm, entry) in enumerate(bucket):
+                for other_norm, other in bucket[:index]:
+                    if len(bucket) > 200 and norm != other_norm:
+                        continue
+                    matcher = difflib.SequenceMatcher(None, norm, other_norm)
+                    if norm == other_norm or (
+                        matcher.real_quick_ratio() >= 0.92 and matcher.ratio() >= 0.92
+                    ):
+                        self.add(
+                            entry.path,
+                            _line_of(raws[entry.slug].fields, "title"),
+                            "title",
+                            f"is very like the title of {other.path}",
+                            "if it is the same work, keep one entry",
+                            "warning",
+                        )
+                        break
+
+    def single_use_tags(self, catalog: Catalog) -> None:
+        for ident, tagged in catalog.by_tag.items():
+            if len(tagged) == 1:
+                self.add(
+                    self.raw.tags_path,
+                    self.tag_lines.get(ident, 1),
+                    ident,
+                    f"is used by one entry only ({tagged[0].path})",
+                    "use a broader tag, or keep it only if more entries will follow",
+                    "warning",
+                )
+
+
+def _date_hint(text: str) -> str:
+    for pattern in ("%b %d, %Y", "%B %d, %Y", "%d/%m/%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y"):
+        try:
+            parsed = datetime.datetime.strptime(text, pattern).date()
+        except ValueError:
+            continue
+        return f"write {parsed.isoformat()}"
+    return "use YYYY-MM-DD"
+
+
+def url_problem(value: str) -> tuple[str, str]:
+    """(problem, hint) for a URL that is not absolute http(s), or ("", "") when it is fine."""
+    if len(value) > MAX_URL_LENGTH:
+        return f"is {len(value)} characters; at most {MAX_URL_LENGTH}", ""
+    if any(ch.isspace() for ch in value):
+        return "contains spaces", "encode spaces as %20 or remove them"
+    try:
+        parts = urlsplit(value)
+        parts.port  # noqa: B018 - raises ValueError for a malformed port
+    except ValueError:
+        return f"'{value}' is not a valid URL", "check the host and port"
+    if not parts.scheme:
+        return f"'{value}' is not absolute", f"write https://{value.lstrip('/')}"
+    if parts.scheme.lower() not in ("http", "https"):
+        return f"must use http or https, not '{parts.scheme}'", "link to a web page"
+    host = (parts.hostname or "").rstrip(".")
+    if not host:
+        return f"'{value}' has no host", "write it as https://host/path"
+    if host.lower().removeprefix("www.") in _PLACEHOLDER_HOSTS:
+        return f"'{value}' is a placeholder", "use the real address"
+    if not _HOST_RE.match(host.lower()):
+        return f"host '{host}' is not a valid domain name", "check for typos in the address"
+    return "", ""
+
+
+def validate(raw: RawContent, today: datetime.date) -> Validated:
+    """Check everything read from a content folder; ``today`` bounds dates (pure)."""
+    checker = _Checker(raw, today)
+    tags = checker.tags_vocabulary()
+    companies = checker.companies_vocabulary()
+    raws = {r.slug: r for r in raw.entries}
+    entries = [e for e in (checker.entry(r) for r in raw.entries) if e is not None]
+    entries = checker.duplicate_urls(entries, raws)
+    checker.duplicate_titles(entries, raws)
+    catalog = Catalog.build(entries, tags, companies)
+    checker.single_use_tags(catalog)
+    return Validated(catalog, tuple(sort_problems(checker.problems)))
