@@ -34,9 +34,13 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " as PATH:LINE: field: message. Exit 0 when valid, 1 when not."
         ),
     )
-    parser.add_argument("--content", default=DEFAULT_CONTENT, help="content folder (default: content)")
     parser.add_argument(
-        "--strict", action="store_true", help="fail on warnings too (likely duplicates, single-use tags...)"
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--strict",
+        action="store_true",
+        help="fail on warnings too (likely duplicates, single-use tags...)",
     )
     parser.add_argument(
         "--format",

@@ -222,28 +222,38 @@ def split_front_matter(text: str, path: str) -> tuple[str, str, int, list[Proble
         return "", "", 0, [Problem(path, 1, "file", "is empty", "start from an existing entry")]
     first, _, rest = text.partition("\n")
     if first.rstrip() != "---":
-        return "", "", 0, [
-            Problem(
-                path,
-                1,
-                "front matter",
-                "missing: the file must start with a line of three dashes (---)",
-                "did you forget to add `---` before `title:`?",
-            )
-        ]
+        return (
+            "",
+            "",
+            0,
+            [
+                Problem(
+                    path,
+                    1,
+                    "front matter",
+                    "missing: the file must start with a line of three dashes (---)",
+                    "did you forget to add `---` before `title:`?",
+                )
+            ],
+        )
     lines = rest.split("\n")
     for index, line in enumerate(lines):
         if line.rstrip() in ("---", "..."):
             return "\n".join(lines[:index]), "\n".join(lines[index + 1 :]), index + 2, []
-    return "", "", 0, [
-        Problem(
-            path,
-            1,
-            "front matter",
-            "is never closed: no line of three dashes (---) after the fields",
-            "add `---` on its own line after the last field",
-        )
-    ]
+    return (
+        "",
+        "",
+        0,
+        [
+            Problem(
+                path,
+                1,
+                "front matter",
+                "is never closed: no line of three dashes (---) after the fields",
+                "add `---` on its own line after the last field",
+            )
+        ],
+    )
 
 
 def parse_entry(data: bytes, path: str, slug: str) -> tuple[RawEntry | None, list[Problem]]:
@@ -300,9 +310,7 @@ def _read_limited(path: Path, display: str, limit: int) -> tuple[bytes | None, l
     try:
         size = path.stat().st_size
         if size > limit:
-            return None, [
-                Problem(display, 1, "file", f"is {size:,} bytes; the limit is {limit:,}")
-            ]
+            return None, [Problem(display, 1, "file", f"is {size:,} bytes; the limit is {limit:,}")]
         return path.read_bytes(), []
     except OSError as exc:
         return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror or exc}")]
@@ -313,9 +321,11 @@ def _load_vocabulary(root: Path, name: str, required: bool) -> tuple[Any, str, l
     display = str(path)
     if not path.exists():
         if required:
-            return None, display, [
-                Problem(display, 1, "file", "is missing", f"create {name}; see CONTRIBUTING.md")
-            ]
+            return (
+                None,
+                display,
+                [Problem(display, 1, "file", "is missing", f"create {name}; see CONTRIBUTING.md")],
+            )
         return LineDict(), display, []
     if not _inside(path, root.resolve()):
         return None, display, [Problem(display, 1, "file", "links outside the content folder")]
@@ -358,7 +368,9 @@ def load_content(content_dir: str | os.PathLike[str]) -> RawContent:
         files += 1
         if path.is_symlink() and not _inside(path, real_root):
             problems.append(
-                Problem(display, 1, "file", "links outside the content folder", "commit a real file")
+                Problem(
+                    display, 1, "file", "links outside the content folder", "commit a real file"
+                )
             )
             continue
         if path.is_dir():

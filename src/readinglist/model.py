@@ -182,7 +182,9 @@ def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(sorted(sorted(entries, key=lambda e: e.slug), key=lambda e: e.date, reverse=True))
 
 
-def _index(entries: tuple[Entry, ...], keys: Mapping[str, tuple[str, ...]]) -> dict[str, tuple[Entry, ...]]:
+def _index(
+    entries: tuple[Entry, ...], keys: Mapping[str, tuple[str, ...]]
+) -> dict[str, tuple[Entry, ...]]:
     groups: dict[str, list[Entry]] = {}
     for entry in entries:
         for key in keys[entry.slug]:

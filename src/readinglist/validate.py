@@ -22,7 +22,6 @@ from readinglist.model import (
     FIELD_NAMES,
     KINDS,
     MAX_TAGS,
-    REQUIRED_FIELDS,
     Catalog,
     Company,
     Entry,
@@ -36,7 +35,9 @@ MAX_URL_LENGTH = 2000
 MAX_LIST_ITEMS = 50
 EARLIEST_YEAR = 1800
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
-_HOST_RE = re.compile(r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+_HOST_RE = re.compile(
+    r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
+)
 _PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem ipsum", "..."}
 _PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
 _TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source", "si"}
@@ -201,9 +202,7 @@ class _Checker:
                 lookup.setdefault(key, ident)
         return items, lookup
 
-    def text_field(
-        self, path: str, fields: LineDict, key: str, required: bool
-    ) -> str | None:
+    def text_field(self, path: str, fields: LineDict, key: str, required: bool) -> str | None:
         value = fields.get(key)
         line = _line_of(fields, key)
         if value is None:
@@ -213,7 +212,9 @@ class _Checker:
                 self.add(path, line, key, "is required", f"add `{key}: ...`")
             return None
         if not isinstance(value, str):
-            self.add(path, line, key, f"must be text, not {_describe_type(value)}", "put it in quotes")
+            self.add(
+                path, line, key, f"must be text, not {_describe_type(value)}", "put it in quotes"
+            )
             return None
         if not value.strip():
             self.add(path, line, key, "is empty", "give a value or remove the line")
@@ -333,11 +334,15 @@ class _Checker:
                 self.add(path, line, key, "is required", f"add `{key}: YYYY-MM-DD`")
             return None
         if not isinstance(value, str):
-            self.add(path, line, key, f"must be a date, not {_describe_type(value)}", "use YYYY-MM-DD")
+            self.add(
+                path, line, key, f"must be a date, not {_describe_type(value)}", "use YYYY-MM-DD"
+            )
             return None
         text = value.strip()
         if not _DATE_RE.match(text):
-            self.add(path, line, key, f"'{text}' is not a date in YYYY-MM-DD form", _date_hint(text))
+            self.add(
+                path, line, key, f"'{text}' is not a date in YYYY-MM-DD form", _date_hint(text)
+            )
             return None
         try:
             parsed = datetime.date.fromisoformat(text)
@@ -397,7 +402,11 @@ class _Checker:
                 "add it to content/companies.yml"
             )
             self.add(
-                path, _line_of(fields, "company"), "company", f"'{name}' is not in {self.raw.companies_path}", hint
+                path,
+                _line_of(fields, "company"),
+                "company",
+                f"'{name}' is not in {self.raw.companies_path}",
+                hint,
             )
         return ident
 
@@ -423,7 +432,9 @@ class _Checker:
         elif len(title) > MAX_TITLE_LENGTH:
             self.add(path, line, "title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
         elif title.lower() in _PLACEHOLDER_TEXT:
-            self.add(path, line, "title", f"'{title}' is a placeholder", "use the resource's own title")
+            self.add(
+                path, line, "title", f"'{title}' is a placeholder", "use the resource's own title"
+            )
         else:
             return title
         return None
@@ -460,7 +471,13 @@ class _Checker:
                 "warning",
             )
         elif summary.lower() in _PLACEHOLDER_TEXT:
-            self.add(path, raw.body_line, "summary", "is a placeholder", "write the summary or leave it empty")
+            self.add(
+                path,
+                raw.body_line,
+                "summary",
+                "is a placeholder",
+                "write the summary or leave it empty",
+            )
         if any(p.severity == "error" for p in self.problems[before:]):
             return None
         assert title and url and date and kind  # guaranteed: no error was added
