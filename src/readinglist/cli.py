@@ -12,7 +12,7 @@ import datetime
 import sys
 from collections.abc import Callable, Sequence
 
-from readinglist import __version__
+from readinglist import __version__, new
 from readinglist.errors import Problem, format_github, format_json, format_text
 from readinglist.load import load_content
 from readinglist.validate import validate
@@ -62,8 +62,83 @@ def _run_check(args: argparse.Namespace) -> int:
     return 1 if failed(result.problems, args.strict) else 0
 
 
+def _add_new(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "new",
+        help="start a new entry file from a URL",
+        description=(
+            "Create content/entries/<slug>.md for URL with valid front matter (added set to"
+            " today) and an empty summary for you to write, then print its path. Refuses a URL"
+            " the catalog already lists and never overwrites a file. In a terminal it asks for"
+            " whatever the options leave out; otherwise missing title, date or tags is an error."
+        ),
+    )
+    parser.add_argument("url", metavar="URL", help="the resource's address, http(s)")
+    parser.add_argument("--title", default="", help="the resource's own title")
+    parser.add_argument("--date", default="", help="publication day, YYYY-MM-DD")
+    parser.add_argument(
+        "--tags",
+        default="",
+        help="comma-separated tags from content/tags.yml (aliases work), e.g. mlops,monitoring",
+    )
+    parser.add_argument(
+        "--company", default="", help="the organisation behind it, from content/companies.yml"
+    )
+    parser.add_argument(
+        "--kind", default="", help="what it is: article (default), paper, talk, video..."
+    )
+    parser.add_argument(
+        "--fetch",
+        action="store_true",
+        help="read the page's title and publication date to offer as answers",
+    )
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.set_defaults(run=_run_new)
+
+
+def _ask_in_terminal(question: new.Question) -> str:
+    for problem in question.problems:
+        sys.stderr.write(problem.format() + "\n")
+    default = f" [{question.default}]" if question.default else ""
+    sys.stderr.write(f"  ({question.help})\n")
+    return input(f"{question.field}{default}: ")
+
+
+def _run_new(args: argparse.Namespace) -> int:
+    facts = new.PageFacts()
+    if args.fetch:
+        facts, problem = new.fetch_page_facts(args.url)
+        if problem is not None:
+            sys.stderr.write(problem.format() + "\n")
+        for name, value in (("title", facts.title), ("date", facts.date)):
+            if value:
+                sys.stderr.write(f"{name} from the page: {value}\n")
+    draft = new.Draft(args.url, args.title, args.date, args.tags, args.company, args.kind)
+    ask = _ask_in_terminal if sys.stdin.isatty() else None
+    try:
+        planned = new.plan_entry(args.content, draft, datetime.date.today(), ask, facts)
+    except EOFError:
+        sys.stderr.write("\nstopped: nothing was written\n")
+        return 1
+    entry = new.create_entry(planned)
+    for problem in entry.problems:
+        sys.stderr.write(problem.format() + "\n")
+    if not entry.ok or any(p.field == "file" for p in entry.problems):
+        sys.stderr.write("nothing was written\n")
+        return 1
+    sys.stdout.write(entry.path + "\n")
+    sys.stderr.write(
+        "next: write a sentence or two on why it is worth reading below the closing ---,"
+        " then run readinglist check\n"
+    )
+    return 0
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
+    _add_new,
 )
 
 

@@ -1,0 +1,394 @@
+"""``readinglist new``: what a contributor sees when starting an entry."""
+
+from __future__ import annotations
+
+import datetime
+import http.server
+import os
+import pty
+import select
+import shutil
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+
+from readinglist.cli import main
+from readinglist.load import parse_entry
+from readinglist.new import (
+    Draft,
+    PageFacts,
+    Question,
+    create_entry,
+    entry_text,
+    fetch_page_facts,
+    page_facts,
+    plan_entry,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+TODAY = datetime.date(2026, 11, 24)
+URL = "https://ml-ops.org/content/mlops-principles"
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    target = tmp_path / "content"
+    shutil.copytree(FIXTURE, target)
+    return target
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
+    """The command as a contributor runs it, with no terminal on stdin."""
+    return subprocess.run(
+        [sys.executable, "-m", "readinglist", *args],
+        capture_output=True,
+        text=True,
+        stdin=subprocess.DEVNULL,
+        check=False,
+        timeout=60,
+    )
+
+
+def test_new_writes_a_valid_entry_in_field_order(content: Path) -> None:
+    result = run_cli(
+        "new",
+        URL,
+        "--title",
+        "MLOps Principles: a field guide",
+        "--date",
+        "2022-01-10",
+        "--tags",
+        "ML Ops, drift detection",
+        "--company",
+        "uber engineering",
+        "--kind",
+        "Article",
+        "--content",
+        str(content),
+    )
+    path = content / "entries" / "mlops-principles-a-field-guide.md"
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == f"{path}\n"
+    assert path.read_text() == (
+        "---\n"
+        'title: "MLOps Principles: a field guide"\n'
+        f"url: {URL}\n"
+        "date: 2022-01-10\n"
+        "tags: [mlops, monitoring]\n"
+        "company: Uber\n"
+        "kind: article\n"
+        f"added: {datetime.date.today().isoformat()}\n"
+        "---\n"
+    )
+    assert "below the closing ---" in result.stderr
+    check = run_cli("check", "--content", str(content))
+    assert check.returncode == 0, check.stdout
+    assert f"{path}:9: warning: summary: is missing" in check.stdout
+
+
+def test_new_refuses_a_url_already_listed_and_names_the_entry(content: Path) -> None:
+    before = sorted(p.name for p in (content / "entries").iterdir())
+    result = run_cli(
+        "new",
+        "http://www.uber.com/blog/michelangelo-machine-learning-platform?utm_source=x#top",
+        "--title",
+        "Michelangelo again",
+        "--date",
+        "2017-09-05",
+        "--tags",
+        "mlops",
+        "--content",
+        str(content),
+    )
+    assert result.returncode == 1
+    assert f"{content}/entries/michelangelo.md:3: url: already lists http://www.uber.com" in (
+        result.stderr
+    )
+    assert "improve this entry instead of adding another" in result.stderr
+    assert "nothing was written" in result.stderr
+    assert sorted(p.name for p in (content / "entries").iterdir()) == before
+
+
+def test_new_never_overwrites_an_existing_file(content: Path) -> None:
+    original = (content / "entries" / "michelangelo.md").read_bytes()
+    result = run_cli(
+        "new",
+        "https://michelangelo.example.org/",
+        "--title",
+        "Michelangelo",
+        "--date",
+        "2020-01-01",
+        "--tags",
+        "mlops",
+        "--content",
+        str(content),
+    )
+    assert result.returncode == 1
+    assert f"{content}/entries/michelangelo.md:1: file: already exists" in result.stderr
+    assert (content / "entries" / "michelangelo.md").read_bytes() == original
+
+
+def test_new_without_a_terminal_names_every_missing_field(content: Path) -> None:
+    result = run_cli("new", URL, "--content", str(content))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    entries = f"{content}/entries"
+    assert result.stderr.splitlines() == [
+        f"{entries}:1: date: is required (give --date YYYY-MM-DD, the day it was published)",
+        f"{entries}:1: tags: is required (give --tags a,b with tags from content/tags.yml)",
+        f'{entries}:1: title: is required (give --title "...")',
+        "nothing was written",
+    ]
+
+
+def test_new_suggests_the_closest_tag_and_says_how_to_add_one(content: Path) -> None:
+    result = run_cli(
+        "new",
+        URL,
+        "--title",
+        "MLOps Principles",
+        "--date",
+        "2022-01-10",
+        "--tags",
+        "mlopz,Data contracts",
+        "--content",
+        str(content),
+    )
+    path = f"{content}/entries/mlops-principles.md"
+    assert result.returncode == 1
+    assert (
+        f"{path}:1: tags: 'mlopz' is not in the tag vocabulary (did you mean 'mlops'?"
+        f" a new tag is added on purpose: add `mlopz:` with a name and a description to"
+        f" {content}/tags.yml, then run this again)"
+    ) in result.stderr
+    assert "add `data-contracts:` with a name and a description" in result.stderr
+    assert not Path(path).exists()
+
+
+def test_new_reports_field_problems_with_the_checkers_words(content: Path) -> None:
+    result = run_cli(
+        "new",
+        URL,
+        "--title",
+        "MLOps Principles",
+        "--date",
+        "2022-02-30",
+        "--tags",
+        "mlops",
+        "--kind",
+        "blogpost",
+        "--content",
+        str(content),
+    )
+    path = f"{content}/entries/mlops-principles.md"
+    assert result.returncode == 1
+    assert f"{path}:4: date: '2022-02-30' is not a calendar date (use YYYY-MM-DD)" in (
+        result.stderr
+    )
+    assert f"{path}:6: kind: 'blogpost' is not a kind" in result.stderr
+
+
+def test_new_refuses_a_url_that_is_not_http(content: Path) -> None:
+    result = run_cli("new", "ftp://ml-ops.org/x", "--content", str(content))
+    assert result.returncode == 1
+    assert "url: must use http or https, not 'ftp'" in result.stderr
+
+
+def test_asks_in_order_offers_page_facts_and_asks_again_when_refused(content: Path) -> None:
+    answers = iter(["", "", "mlopz", "feature stores, mlops", "", "paper"])
+    questions: list[Question] = []
+
+    def ask(question: Question) -> str:
+        questions.append(question)
+        return next(answers)
+
+    facts = PageFacts("MLOps Principles", "2022-01-10")
+    planned = plan_entry(content, Draft(URL), TODAY, ask, facts)
+    assert planned.ok, planned.problems
+    assert [(q.field, q.default) for q in questions] == [
+        ("title", "MLOps Principles"),
+        ("date", "2022-01-10"),
+        ("tags", ""),
+        ("tags", ""),
+        ("company", ""),
+        ("kind", ""),
+    ]
+    assert [p.message for p in questions[3].problems] == ["'mlopz' is not in the tag vocabulary"]
+    assert "feature-store" in questions[2].help
+    assert "tags: [feature-store, mlops]\n" in planned.text
+    assert "kind: paper\n" in planned.text
+    assert "added: 2026-11-24\n" in planned.text
+    assert "company" not in planned.text
+    written = create_entry(planned)
+    assert written.ok
+    assert Path(planned.path).read_text() == planned.text
+
+
+def test_a_refused_option_is_asked_again_in_a_terminal(content: Path) -> None:
+    questions: list[Question] = []
+
+    def ask(question: Question) -> str:
+        questions.append(question)
+        return {"date": "2022-01-10", "company": "", "kind": ""}[question.field]
+
+    draft = Draft(URL, title="MLOps Principles", date="10/01/2022", tags="mlops")
+    planned = plan_entry(content, draft, TODAY, ask)
+    assert planned.ok
+    assert [q.field for q in questions] == ["date", "company", "kind"]
+    assert (
+        questions[0]
+        .problems[0]
+        .format()
+        .endswith("date: '10/01/2022' is not a date in YYYY-MM-DD form (write 2022-01-10)")
+    )
+
+
+def _read_until(fd: int, marker: bytes, seen: bytearray) -> None:
+    while marker not in seen:
+        ready, _, _ = select.select([fd], [], [], 30)
+        assert ready, f"no {marker!r} in {bytes(seen)!r}"
+        seen += os.read(fd, 4096)
+
+
+def test_new_asks_for_what_is_missing_in_a_real_terminal(content: Path) -> None:
+    leader, follower = pty.openpty()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "readinglist", "new", URL, "--content", str(content)],
+        stdin=follower,
+        stdout=follower,
+        stderr=follower,
+    )
+    os.close(follower)
+    seen = bytearray()
+    try:
+        for prompt, answer in (
+            (b"title: ", b"MLOps Principles"),
+            (b"date: ", b"2022-01-10"),
+            (b"tags: ", b"Feature stores"),
+            (b"company: ", b""),
+            (b"kind: ", b""),
+        ):
+            _read_until(leader, prompt, seen)
+            os.write(leader, answer + b"\n")
+        assert process.wait(timeout=30) == 0
+        _read_until(leader, b"below the closing", seen)
+    finally:
+        process.kill()
+        os.close(leader)
+    path = content / "entries" / "mlops-principles.md"
+    assert str(path).encode() in seen
+    assert "tags: [feature-store]\n" in path.read_text()
+
+
+@given(st.text(alphabet=st.characters(blacklist_categories=("Cc", "Cs", "Zl", "Zp")), max_size=80))
+def test_any_title_reads_back_exactly(title: str) -> None:
+    title = " ".join(title.split())
+    text = entry_text({"title": title, "url": URL, "tags": ["a, b", "c"]})
+    raw, problems = parse_entry(text.encode(), "x.md", "x")
+    assert not problems
+    assert raw is not None
+    assert raw.fields.get("title") == (title or None)
+    assert list(raw.fields["tags"]) == ["a, b", "c"]
+
+
+# --fetch, against a server on 127.0.0.1.
+
+PAGES: dict[str, tuple[int, str, bytes]] = {
+    "/og": (
+        200,
+        "text/html; charset=utf-8",
+        b"<html><head><title>Site | Principles</title>"
+        b'<meta property="og:title" content="MLOps  Principles">'
+        b'<meta property="article:published_time" content="2022-01-10T08:00:00+00:00">'
+        b"</head><body>x</body></html>",
+    ),
+    "/plain": (200, "text/html", b"<title>\n  Only a title &amp; more\n</title>"),
+    "/gone": (404, "text/html", b"not here"),
+    "/pdf": (200, "application/pdf", b"%PDF-1.4"),
+}
+
+
+class _Pages(http.server.BaseHTTPRequestHandler):
+    def do_GET(self) -> None:
+        status, content_type, body = PAGES[self.path]
+        self.send_response(status)
+        self.send_header("Content-Type", content_type)
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        self.wfile.write(body)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Pages)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+def test_fetch_reads_opengraph_title_and_publication_day(server: str) -> None:
+    assert fetch_page_facts(f"{server}/og") == (PageFacts("MLOps Principles", "2022-01-10"), None)
+
+
+def test_fetch_falls_back_to_the_html_title(server: str) -> None:
+    assert fetch_page_facts(f"{server}/plain") == (PageFacts("Only a title & more", ""), None)
+
+
+@pytest.mark.parametrize(
+    ("path", "why"),
+    [
+        ("/gone", "the server answered HTTP 404"),
+        ("/pdf", "it is application/pdf, not an HTML page"),
+    ],
+)
+def test_fetch_problems_are_plain_warnings(server: str, path: str, why: str) -> None:
+    facts, problem = fetch_page_facts(f"{server}{path}")
+    assert facts == PageFacts()
+    assert problem is not None
+    assert problem.format() == (
+        f"{server}{path}:1: warning: fetch: could not read the page: {why}"
+        " (fill in the title and date yourself)"
+    )
+
+
+def test_fetch_of_a_closed_port_is_a_message_not_a_traceback(content: Path) -> None:
+    with http.server.HTTPServer(("127.0.0.1", 0), _Pages) as closed:
+        port = closed.server_address[1]
+    result = run_cli("new", f"http://127.0.0.1:{port}/x", "--fetch", "--content", str(content))
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    assert f"http://127.0.0.1:{port}/x:1: warning: fetch: could not read the page:" in (
+        result.stderr
+    )
+
+
+def test_fetch_prefills_the_command_without_a_terminal(server: str, content: Path) -> None:
+    # 127.0.0.1 is no address for an entry, so the checker refuses the URL after the
+    # fetch; what matters here is that the page's facts reach the contributor.
+    result = run_cli("new", f"{server}/og", "--fetch", "--content", str(content))
+    assert "title from the page: MLOps Principles\n" in result.stderr
+    assert "date from the page: 2022-01-10\n" in result.stderr
+
+
+def test_page_facts_ignore_a_date_that_is_not_one() -> None:
+    html = '<meta name="article:published_time" content="yesterday"><title>T</title>'
+    assert page_facts(html) == PageFacts("T", "")
+
+
+def test_main_new_has_help(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit):
+        main(["new", "--help"])
+    out = capsys.readouterr().out
+    for option in ("--title", "--date", "--tags", "--company", "--kind", "--fetch", "--content"):
+        assert option in out
