@@ -37,8 +37,23 @@ lint: install ## ruff format check and lint
 typecheck: install ## mypy, strict
 	$(VENV)/bin/mypy
 
+# The site tests check the built HTML with the Nu Html Checker (needs Java) and
+# axe-core, pinned in package-lock.json, in Debian's Chromium.
+node_modules/.installed: package.json package-lock.json
+	npm ci --ignore-scripts --no-audit --no-fund
+	touch $@
+
+.PHONY: test-deps
+test-deps: install node_modules/.installed ## Install what the site tests need: Chromium, Java, vnu-jar, axe-core
+	@missing=""; \
+	test -x /usr/bin/chromium || missing="chromium"; \
+	java -version >/dev/null 2>&1 || missing="$$missing default-jre-headless"; \
+	if [ -n "$$missing" ]; then \
+		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
+	fi
+
 .PHONY: test
-test: install lint typecheck ## Everything: lint, types, the test suite and the checker on content/
+test: install test-deps lint typecheck ## Everything: lint, types, the test suite and the checker on content/
 	$(PY) -m pytest
 	$(PY) -m readinglist check --content $(CONTENT)
 
