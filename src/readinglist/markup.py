@@ -1,0 +1,99 @@
+"""Markdown summaries to safe HTML fragments.
+
+The only module that imports the Markdown library and the sanitiser. A summary
+is written by contributors, so its HTML is treated as hostile: after Markdown
+the fragment goes through ``nh3`` with a short allow-list. No script, style or
+iframe, no event handlers, no images (they would load from other hosts), and
+links only to ``http``, ``https`` and ``mailto`` (never ``javascript:`` or
+``data:``); every link gets ``rel="noopener noreferrer"``. Headings are moved
+down two levels so a summary never competes with the page's own ``h1``/``h2``.
+Pure: reads and writes nothing.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+
+import markdown
+import nh3
+
+ALLOWED_TAGS: frozenset[str] = frozenset(
+    {
+        "a",
+        "abbr",
+        "b",
+        "blockquote",
+        "br",
+        "code",
+        "dd",
+        "del",
+        "dl",
+        "dt",
+        "em",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "hr",
+        "i",
+        "kbd",
+        "li",
+        "ol",
+        "p",
+        "pre",
+        "q",
+        "s",
+        "strong",
+        "sub",
+        "sup",
+        "ul",
+    }
+)
+"""Text-level and block markup a summary may use; anything else is dropped, keeping its text."""
+ALLOWED_ATTRIBUTES: dict[str, set[str]] = {"a": {"href", "title"}, "abbr": {"title"}}
+ALLOWED_URL_SCHEMES: frozenset[str] = frozenset({"http", "https", "mailto"})
+REMOVED_WITH_CONTENT: frozenset[str] = frozenset({"script", "style", "iframe", "object", "embed"})
+"""Elements whose text is code, not prose: removed together with what they contain."""
+LINK_REL = "noopener noreferrer"
+
+_HEADING_RE = re.compile(r"<(/?)h([1-6])\b", re.IGNORECASE)
+HEADING_SHIFT = 2
+
+
+def _shift_heading(match: re.Match[str]) -> str:
+    level = min(6, int(match[2]) + HEADING_SHIFT)
+    return f"<{match[1]}h{level}"
+
+
+def sanitise(html: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes of an HTML fragment."""
+    return nh3.clean(
+        _HEADING_RE.sub(_shift_heading, html),
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(REMOVED_WITH_CONTENT),
+        attributes=ALLOWED_ATTRIBUTES,
+        url_schemes=set(ALLOWED_URL_SCHEMES),
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def markdown_renderer() -> Callable[[str], str]:
+    """A function from Markdown text to a sanitised HTML fragment.
+
+    It reuses one parser (building one costs more than converting a summary),
+    so each process should make its own.
+    """
+    parser = markdown.Markdown(output_format="html")
+
+    def render(text: str) -> str:
+        html = parser.reset().convert(text)
+        return sanitise(html)
+
+    return render
+
+
+def render_markdown(text: str) -> str:
+    """Markdown text to a sanitised HTML fragment; for one-off use."""
+    return markdown_renderer()(text)

@@ -1,0 +1,93 @@
+"""Summaries become safe HTML: what a reader's browser would receive."""
+
+from __future__ import annotations
+
+import pytest
+
+from readinglist.markup import markdown_renderer, render_markdown, sanitise
+
+
+def test_markdown_becomes_html() -> None:
+    html = render_markdown("A **shared** feature store, in *one* place.")
+    assert html == "<p>A <strong>shared</strong> feature store, in <em>one</em> place.</p>"
+
+
+@pytest.mark.parametrize(
+    "source",
+    [
+        '<script>alert("x")</script>',
+        "<SCRIPT SRC=https://evil.example/x.js></SCRIPT>",
+        '<img src=x onerror="alert(1)">',
+        '<iframe src="https://evil.example/"></iframe>',
+        "<style>body{display:none}</style>",
+        '<object data="x.swf"></object>',
+        '<svg onload="alert(1)"></svg>',
+        '<form action="https://evil.example/"><input name=x></form>',
+    ],
+)
+def test_dangerous_elements_are_gone(source: str) -> None:
+    html = render_markdown(f"Before {source} after.")
+    lowered = html.lower()
+    for word in ("<script", "<img", "<iframe", "<style", "<object", "<svg", "<form", "<input"):
+        assert word not in lowered
+    assert "alert" not in lowered
+    assert "onerror" not in lowered and "onload" not in lowered
+    assert "Before" in html and "after." in html
+
+
+@pytest.mark.parametrize(
+    "link",
+    [
+        "[x](javascript:alert(1))",
+        "[x](JaVaScRiPt:alert(1))",
+        "[x](data:text/html;base64,PHNjcmlwdD4=)",
+        '<a href="javascript:alert(1)">x</a>',
+        '<a href="  javascript:alert(1)">x</a>',
+        '<a href="vbscript:msgbox(1)">x</a>',
+    ],
+)
+def test_dangerous_links_lose_their_address(link: str) -> None:
+    html = render_markdown(link)
+    assert "href" not in html
+    assert ">x</a>" in html
+
+
+def test_event_handlers_are_removed_and_text_kept() -> None:
+    html = render_markdown('<p onclick="steal()" onmouseover="x()">kept text</p>')
+    assert "onclick" not in html and "onmouseover" not in html
+    assert "kept text" in html
+
+
+def test_external_links_open_safely() -> None:
+    html = render_markdown("See [the paper](https://arxiv.org/abs/2209.09125).")
+    assert (
+        '<a href="https://arxiv.org/abs/2209.09125" rel="noopener noreferrer">the paper</a>' in html
+    )
+
+
+def test_a_contributors_rel_and_target_are_replaced() -> None:
+    html = render_markdown('<a href="https://a.example.org/" rel="opener" target="_top">x</a>')
+    assert 'rel="noopener noreferrer"' in html
+    assert "opener" not in html.replace("noopener", "")
+    assert "target" not in html
+
+
+def test_headings_never_compete_with_the_page_title() -> None:
+    html = render_markdown("# Big\n\n## Smaller\n\nText")
+    assert "<h1" not in html and "<h2" not in html
+    assert "<h3>Big</h3>" in html and "<h4>Smaller</h4>" in html
+
+
+def test_template_syntax_is_left_as_text() -> None:
+    assert render_markdown("{{ 7*7 }} {% if x %}") == "<p>{{ 7*7 }} {% if x %}</p>"
+
+
+def test_sanitise_keeps_allowed_markup() -> None:
+    fragment = "<ul><li><code>x</code></li></ul><blockquote><p>q</p></blockquote>"
+    assert sanitise(fragment) == fragment
+
+
+def test_a_reused_renderer_forgets_the_previous_text() -> None:
+    render = markdown_renderer()
+    render("[ref]: https://a.example.org/\n\nfirst")
+    assert render("[link][ref]") == "<p>[link][ref]</p>"
