@@ -12,7 +12,7 @@ import datetime
 import sys
 from collections.abc import Callable, Sequence
 
-from readinglist import __version__, new
+from readinglist import __version__, importer, new
 from readinglist.errors import Problem, format_github, format_json, format_text
 from readinglist.load import load_content
 from readinglist.validate import validate
@@ -136,9 +136,55 @@ def _run_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _day(text: str) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a day in YYYY-MM-DD form") from None
+
+
+def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "import",
+        help="turn an awesome-list style Markdown file into entry files",
+        description=(
+            "Create one entry per link of FILE (a heading or bullet [Title](url), optionally"
+            " followed by Date:, Tags: and Company: lines), with tags and companies mapped"
+            " through the vocabularies. Reports as SOURCE:LINE: field: message everything it"
+            " could not map: unknown tags and companies are dropped, items without a date or"
+            " already listed are skipped. Never overwrites a file. Exit 1 when FILE or the"
+            " vocabulary cannot be read or an entry cannot be written."
+        ),
+    )
+    parser.add_argument("file", metavar="FILE.md", help="the Markdown list to import")
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--added",
+        type=_day,
+        default=None,
+        help="the day the entries join the list, YYYY-MM-DD (default: today)",
+    )
+    parser.add_argument(
+        "--dry-run", action="store_true", help="report what would be written; write nothing"
+    )
+    parser.set_defaults(run=_run_import)
+
+
+def _run_import(args: argparse.Namespace) -> int:
+    today = datetime.date.today()
+    result = importer.import_list(
+        args.file, args.content, args.added or today, today, dry_run=args.dry_run
+    )
+    sys.stdout.write(importer.report_text(result, dry_run=args.dry_run))
+    return 1 if result.failed else 0
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
     _add_new,
+    _add_import,
 )
 
 
