@@ -1,0 +1,44 @@
+"""Session fixtures for the site tests: the fixture catalog built and served at a domain root
+and under a path prefix, and Debian's Chromium driven by Playwright.
+
+Each build and the browser start once per test session, and only when a test asks for them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from playwright.sync_api import Browser, sync_playwright
+
+from sitecheck import FIXTURE_CONTENT, ServedSite, build_site, launch_chromium, serve
+
+PREFIX = "/readinglist/"
+"""Where a GitHub Pages project site lives: under its repository's name."""
+
+
+@pytest.fixture(scope="session")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The fixture catalog built for, and served at, the root of a local host."""
+    out = tmp_path_factory.mktemp("root") / "site"
+    with serve(out) as url:
+        build_site(FIXTURE_CONTENT, out, url)
+        yield ServedSite(out, url)
+
+
+@pytest.fixture(scope="session")
+def prefixed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSite]:
+    """The fixture catalog built for, and served under, ``/readinglist/``."""
+    out = tmp_path_factory.mktemp("prefixed") / "site"
+    with serve(out, PREFIX) as url:
+        build_site(FIXTURE_CONTENT, out, url)
+        yield ServedSite(out, url)
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[Browser]:
+    """Headless Chromium, shared by every browser test; each test opens its own context."""
+    with sync_playwright() as playwright:
+        chromium = launch_chromium(playwright)
+        yield chromium
+        chromium.close()
