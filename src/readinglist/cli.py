@@ -11,10 +11,21 @@ import argparse
 import datetime
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 
-from readinglist import __version__, importer, new
-from readinglist.errors import Problem, format_github, format_json, format_text
+from readinglist import __version__, export, importer, links, new
+from rich.console import Console
+from rich.progress import Progress
+
+from readinglist.errors import (
+    Problem,
+    format_github,
+    format_json,
+    format_markdown,
+    format_text,
+)
 from readinglist.load import load_content
+from readinglist.model import Catalog
 from readinglist.validate import validate
 
 DEFAULT_CONTENT = "content"
@@ -22,6 +33,7 @@ FORMATTERS: dict[str, Callable[[Sequence[Problem], int], str]] = {
     "text": format_text,
     "github": format_github,
     "json": format_json,
+    "markdown": format_markdown,
 }
 
 
@@ -46,7 +58,10 @@ def _add_check(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
         "--format",
         choices=sorted(FORMATTERS),
         default="text",
-        help="text for people, github for pull-request annotations, json for tools",
+        help=(
+            "text for people, github for pull-request annotations, markdown for a CI job"
+            " summary, json for tools"
+        ),
     )
     parser.set_defaults(run=_run_check)
 
@@ -181,10 +196,237 @@ def _run_import(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
+EXPORTERS: dict[str, Callable[[Catalog], str]] = {
+    "markdown": export.catalog_markdown,
+    "json": export.catalog_json,
+    "csv": export.catalog_csv,
+}
+
+
+def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "export",
+        help="write the catalog as a Markdown list, JSON or CSV",
+        description=(
+            "Write the whole catalog in another form: markdown is an awesome-list style list"
+            " grouped by tag (newest first within a tag), json is the catalog.json the site"
+            " publishes, csv has one row per entry. The catalog must be valid."
+        ),
+    )
+    parser.add_argument(
+        "--format", choices=list(EXPORTERS), default="markdown", help="default: markdown"
+    )
+    parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.set_defaults(run=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    raw = load_content(args.content)
+    result = validate(raw, datetime.date.today())
+    if not result.ok:
+        errors = [p for p in result.problems if p.severity == "error"]
+        sys.stderr.write(format_text(errors, raw.files))
+        sys.stderr.write("nothing was exported: fix the errors first\n")
+        return 1
+    text = EXPORTERS[args.format](result.catalog)
+    if args.out is None:
+        sys.stdout.write(text)
+        return 0
+    out = Path(args.out)
+    partial = out.with_name(f".{out.name}.partial")
+    try:
+        partial.write_text(text, encoding="utf-8", newline="")
+        partial.replace(out)
+    except OSError as exc:
+        sys.stderr.write(f"{out}: cannot be written: {exc.strerror or exc}\n")
+        return 1
+    sys.stderr.write(f"wrote {out}\n")
+    return 0
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of 0 or more")
+    return value
+
+
+def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    defaults, policy = links.LinkSettings(), links.LinkPolicy()
+    parser = commands.add_parser(
+        "links",
+        help="find dead, moved and blocked links",
+        description=(
+            "Request every entry's URL (HEAD, then GET when HEAD is refused) a few at a time"
+            " per host, and report each that is moved (update it), dead, unreachable, broken"
+            " by redirects, or unverifiable (a bot wall, never called dead), as"
+            " PATH:LINE: url: message, then a summary table. A failure is reported only once"
+            " it repeats in runs a day or more apart; until then it is 'unconfirmed'."
+            f" Remembers results in {links.DEFAULT_CACHE}. Exit 1 when a link is dead or"
+            " unreachable, 0 otherwise, 2 when the options or git fail."
+        ),
+    )
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--only-changed",
+        metavar="REF",
+        help="check only entries changed since the git ref REF, e.g. origin/main",
+    )
+    parser.add_argument(
+        "--max-age",
+        type=_non_negative,
+        default=policy.max_age.days,
+        metavar="DAYS",
+        help=f"do not request again a URL found OK within DAYS (default: {policy.max_age.days})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, github for pull-request annotations, json for tools",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=defaults.per_host,
+        metavar="N",
+        help=f"at most N requests at a time to one host (default: {defaults.per_host})",
+    )
+    parser.add_argument(
+        "--pause",
+        type=_non_negative,
+        default=defaults.pause,
+        metavar="SECONDS",
+        help=f"rest between requests to one host (default: {defaults.pause})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_non_negative,
+        default=defaults.timeout,
+        metavar="SECONDS",
+        help=f"give up on a silent server after SECONDS (default: {defaults.timeout:g})",
+    )
+    parser.add_argument(
+        "--confirm-runs",
+        type=_positive_int,
+        default=policy.confirm_runs,
+        metavar="N",
+        help=f"report a failure after N failing runs in a row (default: {policy.confirm_runs})",
+    )
+    parser.add_argument(
+        "--confirm-days",
+        type=_non_negative,
+        default=policy.confirm_gap.days,
+        metavar="DAYS",
+        help=(
+            "...the first and last of them at least DAYS apart"
+            f" (default: {policy.confirm_gap.days})"
+        ),
+    )
+    parser.add_argument(
+        "--cache",
+        default=links.DEFAULT_CACHE,
+        metavar="FILE",
+        help=f"where results are remembered (default: {links.DEFAULT_CACHE})",
+    )
+    parser.set_defaults(run=_run_links)
+
+
+def _plain_log() -> tuple[Callable[[int], None], Callable[[str, links.Observation], None]]:
+    """One line per URL on standard error, for logs and pipes."""
+    total = done = 0
+
+    def start(count: int) -> None:
+        nonlocal total
+        total = count
+        sys.stderr.write(f"requesting {count} URLs\n")
+
+    def result(url: str, observation: links.Observation) -> None:
+        nonlocal done
+        done += 1
+        sys.stderr.write(f"[{done}/{total}] {observation.verdict}: {url}\n")
+
+    return start, result
+
+
+def _run_links(args: argparse.Namespace) -> int:
+    raw = load_content(args.content)
+    only = None
+    if args.only_changed is not None:
+        only, problems = links.changed_entry_names(args.content, args.only_changed)
+        if problems:
+            sys.stderr.write("".join(p.format() + "\n" for p in problems))
+            return 2
+    targets = links.link_targets(raw, only)
+    if raw.problems:
+        sys.stderr.write(
+            f"{len(raw.problems)} problems stop some files from being read; run readinglist check\n"
+        )
+    settings = links.LinkSettings(per_host=args.concurrency, pause=args.pause, timeout=args.timeout)
+    policy = links.LinkPolicy(
+        max_age=datetime.timedelta(days=args.max_age),
+        confirm_runs=args.confirm_runs,
+        confirm_gap=datetime.timedelta(days=args.confirm_days),
+    )
+
+    def check(
+        on_start: Callable[[int], None], on_result: Callable[[str, links.Observation], None]
+    ) -> links.LinkReport:
+        return links.check_links(
+            targets,
+            args.cache,
+            settings,
+            policy,
+            on_result=on_result,
+            whole_catalog=only is None,
+            on_start=on_start,
+        )
+
+    if sys.stderr.isatty():
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("checking links", total=None)
+            report = check(
+                lambda count: progress.update(task, total=count),
+                lambda url, observation: progress.advance(task),
+            )
+    else:
+        report = check(*_plain_log())
+    problems = links.report_problems(report, policy)
+    if args.format == "json":
+        sys.stdout.write(links.report_json(report))
+    elif args.format == "github":
+        sys.stdout.write(format_github(problems, len(report.results)))
+        sys.stdout.write(links.summary_table(report))
+    else:
+        sys.stdout.write(format_text(problems, len(report.results)))
+        sys.stdout.write(links.summary_table(report))
+    return 1 if report.failed else 0
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
     _add_new,
     _add_import,
+    _add_export,
+    _add_links,
 )
 
 

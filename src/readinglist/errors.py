@@ -6,7 +6,9 @@ them into output and an exit code. Pure: reads and writes nothing.
 
 from __future__ import annotations
 
+import html
 import json
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -86,6 +88,34 @@ def format_github(problems: Sequence[Problem], files: int) -> str:
             f"title={_escape_github_property(p.field)}::{_escape_github_data(message)}"
         )
     lines.append(summary_line(problems, files))
+    return "\n".join(lines) + "\n"
+
+
+def markdown_text(text: str) -> str:
+    """Text shown as itself in Markdown, on one line: no HTML, no emphasis, no links.
+
+    Entities rather than backslashes for ``<>&``: every Markdown dialect reads them as text.
+    """
+    escaped = html.escape(" ".join(text.split()), quote=False)
+    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", escaped)
+
+
+def _sentence(text: str) -> str:
+    return text if text.endswith((".", "?", "!")) else text + "."
+
+
+def format_markdown(problems: Sequence[Problem], files: int) -> str:
+    """A report for people, such as a CI job summary: each problem in plain words."""
+    lines = [f"### Catalog check: {summary_line(problems, files)}", ""]
+    if not problems:
+        lines.append("Every entry is valid.")
+    for p in problems:
+        kind = "Warning" if p.severity == "warning" else "Error"
+        fix = f" To fix: {markdown_text(_sentence(p.hint))}" if p.hint else ""
+        lines.append(
+            f"- **{kind}** in {markdown_text(p.path)}, line {p.line}, field"
+            f" {markdown_text(p.field)}: {markdown_text(p.message)}.{fix}"
+        )
     return "\n".join(lines) + "\n"
 
 

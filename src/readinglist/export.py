@@ -1,15 +1,24 @@
-"""The catalog as plain data for other tools: the schema of ``catalog.json``.
+"""The catalog as plain data for other tools: ``catalog.json``, Markdown and CSV.
 
 ``catalog_document`` is what the site publishes at ``/catalog.json`` and what
 ``readinglist export --format json`` prints; the README documents the schema.
-Pure: returns data, writes nothing.
+``catalog_markdown`` is the awesome-list style list (also ``/list.md``) and
+``catalog_csv`` one row per entry for spreadsheets. Pure: returns text, writes
+nothing.
 """
 
 from __future__ import annotations
 
+import csv
+import html
+import io
 import json
+import re
 from typing import Any
 
+from readinglist.config import SiteConfig
+from readinglist.errors import markdown_text
+from readinglist.markup import markdown_renderer
 from readinglist.model import Catalog, Company, Entry, Tag
 
 SCHEMA_VERSION = 1
@@ -68,3 +77,92 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
 def catalog_json(catalog: Catalog) -> str:
     """``catalog_document`` as stable, readable JSON text ending in a newline."""
     return json.dumps(catalog_document(catalog), indent=1, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS: tuple[str, ...] = (
+    "slug",
+    "title",
+    "url",
+    "date",
+    "tags",
+    "company",
+    "kind",
+    "authors",
+    "added",
+    "summary",
+)
+"""The CSV header: the fields of ``catalog.json``'s entries, lists joined with ``; ``."""
+CSV_LIST_SEPARATOR = "; "
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_TAG_RE = re.compile(r"<[^>]*>")
+
+
+def _csv_cell(text: str) -> str:
+    # A spreadsheet runs a cell that starts like a formula; contributors' text is never code.
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
+def catalog_csv(catalog: Catalog) -> str:
+    """One row per entry, newest first, with a header; RFC 4180 quoting and line ends."""
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    for entry in catalog.entries:
+        row = entry_document(entry)
+        writer.writerow(
+            _csv_cell(CSV_LIST_SEPARATOR.join(value) if isinstance(value, list) else value or "")
+            for value in (row[column] for column in CSV_COLUMNS)
+        )
+    return out.getvalue()
+
+
+def _markdown_url(url: str) -> str:
+    return url.replace(" ", "%20").replace("(", "%28").replace(")", "%29").replace("<", "%3C")
+
+
+def github_anchor(heading: str) -> str:
+    """The id GitHub gives a Markdown heading, so the contents can link to each section."""
+    return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
+
+
+def catalog_markdown(catalog: Catalog, config: SiteConfig | None = None) -> str:
+    """An awesome-list style Markdown list: a section per tag, newest first within it.
+
+    Summaries become one line of plain text (their Markdown rendered and
+    sanitised, then stripped of tags), so nothing a contributor wrote turns into
+    HTML or links where the list is shown.
+    """
+    config = config or SiteConfig()
+    render = markdown_renderer()
+    sections = [(catalog.tags[ident], entries) for ident, entries in catalog.by_tag.items()]
+    sections.sort(key=lambda section: section[0].name.lower())
+    count = len(catalog.entries)
+    lines = [
+        f"# {markdown_text(config.title)}",
+        "",
+        markdown_text(config.description),
+        "",
+        f"{count} {'entry' if count == 1 else 'entries'} in {len(sections)}"
+        f" {'tag' if len(sections) == 1 else 'tags'}; an entry appears under each of its tags.",
+        "",
+        "## Contents",
+        "",
+    ]
+    lines += [
+        f"- [{markdown_text(tag.name)}](#{github_anchor(tag.name)}) ({len(entries)})"
+        for tag, entries in sections
+    ]
+    for tag, entries in sections:
+        lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
+        for entry in entries:
+            company = catalog.companies.get(entry.company or "")
+            facts = [entry.date.isoformat(), entry.kind]
+            if company is not None:
+                facts.insert(1, company.name)
+            line = f"- [{markdown_text(entry.title)}]({_markdown_url(entry.url)})"
+            line += f" ({markdown_text(', '.join(facts))})"
+            summary = html.unescape(_TAG_RE.sub(" ", render(entry.summary)))
+            if summary.strip():
+                line += f" - {markdown_text(summary)}"
+            lines.append(line)
+    return "\n".join(lines) + "\n"

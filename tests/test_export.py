@@ -1,0 +1,146 @@
+"""``readinglist export``: the catalog as a Markdown list, JSON and CSV."""
+
+from __future__ import annotations
+
+import csv
+import datetime
+import io
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readinglist.cli import main
+from readinglist.export import (
+    CSV_COLUMNS,
+    catalog_csv,
+    catalog_document,
+    catalog_markdown,
+    github_anchor,
+)
+from readinglist.load import load_content
+from readinglist.markup import render_markdown
+from readinglist.model import Catalog, Entry, Tag
+from readinglist.validate import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = validate(load_content(FIXTURE), TODAY)
+    assert result.ok
+    return result.catalog
+
+
+def _section(markdown: str, heading: str) -> list[str]:
+    after = markdown.split(f"\n## {heading}\n", 1)[1]
+    return [line for line in after.split("\n## ", 1)[0].splitlines() if line.startswith("- ")]
+
+
+def test_markdown_has_a_section_per_tag_in_name_order_with_contents(catalog: Catalog) -> None:
+    text = catalog_markdown(catalog)
+    assert text.startswith("# readinglist\n")
+    headings = [line[3:] for line in text.splitlines() if line.startswith("## ")]
+    assert headings == ["Contents", "Feature store", "MLOps", "Monitoring", "Real-time ML"]
+    assert _section(text, "Contents") == [
+        "- [Feature store](#feature-store) (2)",
+        "- [MLOps](#mlops) (5)",
+        "- [Monitoring](#monitoring) (2)",
+        "- [Real-time ML](#real-time-ml) (2)",
+    ]
+    assert "6 entries in 4 tags" in text
+
+
+def test_markdown_lists_entries_newest_first_within_a_tag(catalog: Catalog) -> None:
+    lines = _section(catalog_markdown(catalog), "MLOps")
+    titles = [line[3 : line.index("](")] for line in lines]
+    assert titles == [
+        "Data Distribution Shifts and Monitoring",
+        "Real-time machine learning: challenges and solutions",
+        "Scaling Machine Learning Productivity at LinkedIn",
+        "Meet Michelangelo, Uber's Machine Learning Platform",
+        "Hidden Technical Debt in Machine Learning Systems",
+    ]
+    assert lines[2] == (
+        "- [Scaling Machine Learning Productivity at LinkedIn]"
+        "(https://engineering.linkedin.com/blog/2019/01/scaling-machine-learning-productivity-at-linkedin)"
+        " (2019-01-03, LinkedIn, article)"
+        " - LinkedIn's Pro-ML programme: one toolchain from features to monitoring."
+    )
+    assert lines[4].endswith("(2015-12-07, paper)")
+
+
+def test_markdown_shows_hostile_text_as_text(catalog: Catalog) -> None:
+    text = catalog_markdown(catalog)
+    html = render_markdown(text)
+    assert "<script" not in html
+    assert "javascript:" not in text
+    assert "onerror" not in text
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
+    line = _section(text, "Real-time ML")[0]
+    assert line.endswith(" - Replies worth reading. a bad link and should all come out harmless.")
+
+
+def test_github_anchor_matches_githubs_heading_ids() -> None:
+    assert github_anchor("Real-time ML") == "real-time-ml"
+    assert github_anchor("CI/CD & Testing") == "cicd--testing"
+
+
+def test_csv_has_one_row_per_entry_newest_first(catalog: Catalog) -> None:
+    text = catalog_csv(catalog)
+    rows = list(csv.DictReader(io.StringIO(text, newline="")))
+    assert tuple(rows[0]) == CSV_COLUMNS
+    assert [r["slug"] for r in rows] == [e.slug for e in catalog.entries]
+    michelangelo = next(r for r in rows if r["slug"] == "michelangelo")
+    assert michelangelo["tags"] == "mlops; feature-store"
+    assert michelangelo["authors"] == "Jeremy Hermann; Mike Del Balso"
+    assert michelangelo["company"] == "uber"
+    assert michelangelo["summary"].startswith("How Uber built one platform")
+    assert text.endswith("\r\n")
+
+
+def test_csv_never_starts_a_cell_like_a_formula() -> None:
+    entry = Entry(
+        slug="formula",
+        title='=HYPERLINK("http://evil.test")',
+        url="https://example.org/a",
+        date=datetime.date(2020, 1, 1),
+        tags=("t",),
+        summary="+1 for this",
+    )
+    catalog = Catalog.build([entry], {"t": Tag("t", "T", "d")}, {})
+    row = next(csv.DictReader(io.StringIO(catalog_csv(catalog), newline="")))
+    assert row["title"] == '\'=HYPERLINK("http://evil.test")'
+    assert row["summary"] == "'+1 for this"
+
+
+def test_export_cli_json_is_the_catalog_json_schema(
+    catalog: Catalog, capsys: pytest.CaptureFixture[str]
+) -> None:
+    assert main(["export", "--format", "json", "--content", str(FIXTURE)]) == 0
+    assert json.loads(capsys.readouterr().out) == catalog_document(catalog)
+
+
+def test_export_cli_writes_the_file_named_by_out(catalog: Catalog, tmp_path: Path) -> None:
+    out = tmp_path / "list.csv"
+    assert main(["export", "--format", "csv", "--out", str(out), "--content", str(FIXTURE)]) == 0
+    assert out.read_bytes().decode() == catalog_csv(catalog)
+    assert [p.name for p in tmp_path.iterdir()] == ["list.csv"]
+
+
+def test_export_cli_refuses_an_invalid_catalog(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("date: 2017-09-05", "date: 2017-09-31"))
+    out = tmp_path / "list.md"
+    assert main(["export", "--out", str(out), "--content", str(content)]) == 1
+    err = capsys.readouterr().err
+    assert f"{entry}:4: date: '2017-09-31' is not a calendar date (use YYYY-MM-DD)" in err
+    assert "nothing was exported" in err
+    assert not out.exists()
