@@ -10,21 +10,19 @@ caller passes in, so this module prints nothing and never reads the terminal.
 from __future__ import annotations
 
 import datetime
-import json
 import os
-import re
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from html.parser import HTMLParser
 from pathlib import Path
 
 import httpx
-import yaml
 
 from readinglist import __version__
 from readinglist.errors import Problem
+from readinglist.importer import FieldValue, format_entry, write_entry_file
 from readinglist.load import ENTRIES_DIR, RawContent, load_content, parse_entry
-from readinglist.model import FIELDS, KINDS, Catalog, Tag
+from readinglist.model import KINDS, Catalog, Tag
 from readinglist.validate import (
     did_you_mean,
     lookup_key,
@@ -45,8 +43,6 @@ _OPTION_HINTS = {
     "date": "give --date YYYY-MM-DD, the day it was published",
     "tags": "give --tags a,b with tags from content/tags.yml",
 }
-_PLAIN_SCALAR_RE = re.compile(r"^[^\s\-?:,\[\]{}#&*!|>'\"%@`][^,\[\]{}\n]*$")
-_ISO_DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 
 
 @dataclass(frozen=True)
@@ -197,50 +193,6 @@ def _fetch_problem(url: str, why: str) -> Problem:
     )
 
 
-# Writing an entry.
-
-
-def yaml_scalar(text: str) -> str:
-    """Text as a YAML value: bare when YAML reads it back unchanged, else double-quoted."""
-    if _ISO_DATE_RE.match(text):
-        return text  # the loader keeps dates as text, so they need no quotes
-    plain = _PLAIN_SCALAR_RE.match(text) and ": " not in text and " #" not in text
-    if plain and text == text.strip() and not text.endswith(":"):
-        try:
-            if yaml.safe_load(text) == text:
-                return text
-        except yaml.YAMLError:
-            pass
-    return json.dumps(text, ensure_ascii=False)
-
-
-def entry_text(fields: Mapping[str, str | Sequence[str]], summary: str = "") -> str:
-    """An entry file: front matter in the order of ``model.FIELDS``, then the summary."""
-    lines = ["---"]
-    for field in FIELDS:
-        value = fields.get(field.name)
-        if not value:
-            continue
-        if isinstance(value, str):
-            lines.append(f"{field.name}: {yaml_scalar(value)}")
-        else:
-            lines.append(f"{field.name}: [{', '.join(yaml_scalar(v) for v in value)}]")
-    lines.append("---")
-    return "\n".join(lines) + "\n" + summary
-
-
-def write_new_file(path: str, text: str) -> Problem | None:
-    """Create ``path`` with ``text``; an existing file is a problem and stays untouched."""
-    try:
-        with Path(path).open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        return Problem(path, 1, "file", "already exists", "nothing was overwritten")
-    except OSError as exc:
-        return Problem(path, 1, "file", f"cannot be written: {exc.strerror or exc}")
-    return None
-
-
 # Working out the fields.
 
 
@@ -291,7 +243,15 @@ def split_list(typed: str) -> list[str]:
     return [part.strip() for part in typed.split(",") if part.strip()]
 
 
-def canonical_fields(values: Mapping[str, str], catalog: Catalog) -> dict[str, str | list[str]]:
+def _day_or_text(text: str) -> datetime.date | str:
+    # A day is written as one; anything else stays text for the checker to report on.
+    try:
+        return datetime.date.fromisoformat(text.strip())
+    except ValueError:
+        return text.strip()
+
+
+def canonical_fields(values: Mapping[str, str], catalog: Catalog) -> dict[str, FieldValue]:
     """Front matter with tags as ids and the company by its display name, where known."""
     tag_lookup = _tag_lookup(catalog.tags)
     company_lookup: dict[str, str] = {}
@@ -307,11 +267,11 @@ def canonical_fields(values: Mapping[str, str], catalog: Catalog) -> dict[str, s
     return {
         "title": " ".join(values.get("title", "").split()),
         "url": values["url"].strip(),
-        "date": values.get("date", "").strip(),
+        "date": _day_or_text(values.get("date", "")),
         "tags": tags,
         "company": company_lookup.get(lookup_key(company), company) if company else "",
         "kind": values.get("kind", "").strip().lower(),
-        "added": values["added"],
+        "added": _day_or_text(values["added"]),
     }
 
 
@@ -347,7 +307,7 @@ class _Context:
         problems += resolve_tags(
             values.get("tags", ""), self.catalog.tags, path, self.raw.tags_path
         )
-        text = entry_text(canonical_fields(values, self.catalog))
+        text = format_entry(canonical_fields(values, self.catalog))
         raw_entry, found = parse_entry(text.encode(), path, Path(path).stem)
         problems += found
         if raw_entry is not None:
@@ -457,7 +417,7 @@ def create_entry(entry: NewEntry) -> NewEntry:
     """Write a planned entry that has no errors; never overwrites."""
     if not entry.ok:
         return entry
-    problem = write_new_file(entry.path, entry.text)
+    problem = write_entry_file(entry.path, entry.text)
     if problem is not None:
         return replace(entry, problems=(*entry.problems, problem))
     return entry
