@@ -1,0 +1,794 @@
+"""A catalog and site settings to the site's files, as ``{output path: bytes}``.
+
+Jinja lives here, with autoescaping on and undefined variables as errors:
+content is data and never becomes a template, so a title such as
+``{{ 7*7 }}`` is shown as written. Rendering happens in two steps so a build
+can skip work: ``plan_site`` lists every output file with a key that changes
+exactly when the file's inputs change (its entries, the vocabulary, the
+settings, the templates and this code), and ``render_page`` makes one file's
+bytes. Output is deterministic: everything is sorted and nothing depends on the
+clock. Every internal link starts with the configured base path. Reads the
+templates; writes nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import heapq
+import itertools
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup, escape
+
+from readinglist.config import SiteConfig
+from readinglist.export import catalog_json
+from readinglist.markup import markdown_renderer
+from readinglist.model import Catalog, Entry
+from readinglist.validate import slugify
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
+"""``templates/`` at the top of the repository."""
+COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
+"""Files from the templates folder published as they are."""
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+HOME_TOP_TAGS = 12
+_CODE_FILES = ("render.py", "markup.py", "export.py", "config.py")
+
+
+@dataclass(frozen=True)
+class Term:
+    """A tag or company as entries show it."""
+
+    id: str
+    name: str
+
+
+@dataclass(frozen=True)
+class EntryView:
+    """An entry with everything a template shows already worked out."""
+
+    slug: str
+    title: str
+    url: str
+    host: str
+    date_iso: str
+    date_text: str
+    year: int
+    kind: str
+    company: Term | None
+    tags: tuple[Term, ...]
+    authors: tuple[str, ...]
+    added_iso: str
+    added_text: str
+    body: Markup
+    """The summary as sanitised HTML."""
+
+
+@dataclass(frozen=True)
+class Pager:
+    """Where one page of a list sits among the others."""
+
+    number: int
+    count: int
+    prev_url: str | None
+    next_url: str | None
+    links: tuple[tuple[int, str], ...]
+
+
+@dataclass(frozen=True)
+class Page:
+    """One output file: what to render it with and the key of its inputs."""
+
+    path: str
+    """Relative output path: ``entries/x/index.html``, ``feed.xml``."""
+    template: str
+    """A Jinja template name, a name in :data:`COPIED_FILES`, ``catalog.json`` or ``robots.txt``."""
+    context: Mapping[str, Any]
+    key: str
+    """Changes exactly when the file's bytes may change."""
+    sitemap: bool = False
+    """Listed in ``sitemap.xml``: every HTML page a reader should land on."""
+
+
+@dataclass(frozen=True)
+class SitePlan:
+    """Every output file of a site, and what renders them."""
+
+    pages: tuple[Page, ...]
+    environment: Environment
+    copied: Mapping[str, bytes] = field(default_factory=dict)
+
+
+def body_key(summary: str) -> str:
+    """The cache key of a rendered summary: a hash of its Markdown."""
+    return hashlib.blake2b(summary.encode(), digest_size=16).hexdigest()
+
+
+def render_bodies(summaries: Iterable[str]) -> dict[str, str]:
+    """Markdown summaries to sanitised HTML, by :func:`body_key`."""
+    render = markdown_renderer()
+    return {body_key(text): render(text) for text in summaries if text}
+
+
+def _key(*parts: str) -> str:
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def day_text(day: Any) -> str:
+    """``7 Feb 2022``: the same in every locale."""
+    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+
+
+def page_path(url: str) -> str:
+    """The file behind a page URL relative to the base: ``tags/x/`` → ``tags/x/index.html``."""
+    return f"{url}index.html"
+
+
+def page_url(root: str, number: int) -> str:
+    """Page ``number`` of the list at ``root``: the root itself, then ``root/page/N/``."""
+    return root if number == 1 else f"{root}page/{number}/"
+
+
+def make_environment(templates: Path, config: SiteConfig) -> Environment:
+    """Jinja with autoescaping, strict undefined variables and the site's link helpers."""
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+    )
+    base = config.base_path
+    prefix = config.origin + base
+
+    def absolute(url: str) -> str:
+        return prefix + url
+
+    env.globals.update(base=base, absolute=absolute, config=config)
+    return env
+
+
+def _code_version(templates: Path) -> str:
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    for path in [*sorted(templates.iterdir()), *(here / name for name in _CODE_FILES)]:
+        if path.is_file():
+            digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x00")
+    return digest.hexdigest()
+
+
+def entry_fingerprint(entry: Entry) -> str:
+    """Changes whenever anything an entry shows changes."""
+    return _key(
+        repr(
+            (
+                entry.slug,
+                entry.title,
+                entry.url,
+                entry.date,
+                entry.tags,
+                entry.company,
+                entry.kind,
+                entry.authors,
+                entry.added,
+                entry.summary,
+            )
+        )
+    )
+
+
+def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
+    """For each entry, up to ``count`` others sharing the most tags, newest first among equals.
+
+    Entries are numbered newest first, so ``(-shared, number)`` is the order. Candidates
+    sharing two or more tags come from intersections of tag pairs (cached, as popular pairs
+    recur); the rest are filled with the newest entries sharing one tag.
+    """
+    entries = catalog.entries
+    number = {e.slug: i for i, e in enumerate(entries)}
+    members = {t: [number[e.slug] for e in tagged] for t, tagged in catalog.by_tag.items()}
+    member_sets = {t: frozenset(ids) for t, ids in members.items()}
+    pairs: dict[tuple[str, str], frozenset[int]] = {}
+    related: dict[str, tuple[str, ...]] = {}
+    for i, entry in enumerate(entries):
+        shared: Counter[int] = Counter()
+        for pair in itertools.combinations(sorted(entry.tags), 2):
+            both = pairs.get(pair)
+            if both is None:
+                both = pairs[pair] = member_sets[pair[0]] & member_sets[pair[1]]
+            shared.update(both)
+        shared.pop(i, None)
+        chosen = [n for n, _ in heapq.nsmallest(count, shared.items(), key=lambda x: (-x[1], x[0]))]
+        if len(chosen) < count:
+            seen = {i, *chosen}
+            for n in heapq.merge(*(members[t] for t in entry.tags)):
+                if n not in seen:
+                    seen.add(n)
+                    chosen.append(n)
+                    if len(chosen) == count:
+                        break
+        related[entry.slug] = tuple(entries[n].slug for n in chosen)
+    return related
+
+
+def entry_view(entry: Entry, catalog: Catalog, bodies: Mapping[str, str]) -> EntryView:
+    company = catalog.companies.get(entry.company) if entry.company else None
+    return EntryView(
+        slug=entry.slug,
+        title=entry.title,
+        url=entry.url,
+        host=(urlsplit(entry.url).hostname or "").removeprefix("www."),
+        date_iso=entry.date.isoformat(),
+        date_text=day_text(entry.date),
+        year=entry.year,
+        kind=entry.kind,
+        company=Term(company.id, company.name) if company else None,
+        tags=tuple(Term(t, catalog.tags[t].name) for t in entry.tags if t in catalog.tags),
+        authors=entry.authors,
+        added_iso=entry.added.isoformat() if entry.added else "",
+        added_text=day_text(entry.added) if entry.added else "",
+        body=Markup(bodies.get(body_key(entry.summary), "")) if entry.summary else Markup(""),
+    )
+
+
+def _atom_time(day: Any) -> str:
+    return f"{day.isoformat()}T00:00:00Z"
+
+
+def _pager(root: str, number: int, count: int) -> Pager:
+    return Pager(
+        number=number,
+        count=count,
+        prev_url=page_url(root, number - 1) if number > 1 else None,
+        next_url=page_url(root, number + 1) if number < count else None,
+        links=tuple((n, page_url(root, n)) for n in range(1, count + 1)),
+    )
+
+
+def _bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]]) -> Markup:
+    """A horizontal bar chart as inline SVG; the numbers are in the drawing and its description."""
+    row_height, label_width, width = 22, 190, 640
+    bar_room = width - label_width - 50
+    top = max((value for _, value in rows), default=1) or 1
+    height = row_height * max(len(rows), 1) + 4
+    desc = "; ".join(f"{label}: {value}" for label, value in rows) or "no entries"
+    parts = [
+        f'<svg class="chart" role="img" aria-labelledby="{chart_id}-title {chart_id}-desc"'
+        f' viewBox="0 0 {width} {height}" width="{width}" height="{height}">',
+        f'<title id="{chart_id}-title">{escape(title)}</title>',
+        f'<desc id="{chart_id}-desc">{escape(desc)}</desc>',
+    ]
+    for index, (label, value) in enumerate(rows):
+        y = index * row_height + 2
+        bar = max(1, round(bar_room * value / top))
+        shown = label if len(label) <= 26 else label[:25] + "…"
+        parts.append(
+            f'<text x="{label_width - 8}" y="{y + 15}" text-anchor="end">{escape(shown)}</text>'
+            f'<rect class="bar" x="{label_width}" y="{y + 3}" width="{bar}"'
+            f' height="{row_height - 6}"/>'
+            f'<text x="{label_width + bar + 6}" y="{y + 15}">{value}</text>'
+        )
+    parts.append("</svg>")
+    return Markup("".join(parts))
+
+
+@dataclass(frozen=True)
+class _Planner:
+    """The state shared while listing a site's pages."""
+
+    catalog: Catalog
+    config: SiteConfig
+    views: Mapping[str, EntryView]
+    fingerprints: Mapping[str, str]
+    version: str
+    pages: list[Page] = field(default_factory=list)
+
+    def add(
+        self,
+        url_or_path: str,
+        template: str,
+        context: dict[str, Any],
+        *key: str,
+        html: bool = True,
+        path: str = "",
+    ) -> None:
+        path = path or (page_path(url_or_path) if html else url_or_path)
+        if html:
+            defaults: dict[str, Any] = {
+                "page_title": "",
+                "description": self.config.description,
+                "url": url_or_path,
+                "og_type": "website",
+                "feeds": _feed_link(f"{self.config.title}: newest entries", "feed.xml"),
+                "prev_url": None,
+                "next_url": None,
+                "noindex": False,
+            }
+            context = defaults | context
+        sitemap = html and not context.get("noindex") and template != "404.html"
+        self.pages.append(
+            Page(path, template, context, _key(self.version, path, template, *key), sitemap)
+        )
+
+    def fps(self, entries: Iterable[Entry]) -> list[str]:
+        return [self.fingerprints[e.slug] for e in entries]
+
+    def entry_list(
+        self,
+        root: str,
+        entries: Sequence[Entry],
+        template: str,
+        context: dict[str, Any],
+        *key: str,
+    ) -> None:
+        """A list at ``root``, split into pages of ``page_size`` entries."""
+        size = self.config.page_size
+        count = max(1, -(-len(entries) // size))
+        for number in range(1, count + 1):
+            chunk = entries[(number - 1) * size : number * size]
+            pager = _pager(root, number, count)
+            title = context.get("page_title", "")
+            page_context = context | {
+                "entries": [self.views[e.slug] for e in chunk],
+                "pager": pager,
+                "total": len(entries),
+                "prev_url": pager.prev_url,
+                "next_url": pager.next_url,
+            }
+            if number > 1:
+                page_context["page_title"] = f"{title or 'Newest'}, page {number}"
+            self.add(
+                page_url(root, number),
+                template,
+                page_context,
+                str(number),
+                str(count),
+                str(len(entries)),
+                *key,
+                *self.fps(chunk),
+            )
+
+    def feed(
+        self,
+        path: str,
+        title: str,
+        subtitle: str,
+        page: str,
+        entries: Sequence[Entry],
+        by_added: bool = False,
+    ) -> None:
+        items: list[dict[str, Any]] = []
+        for entry in entries[: self.config.feed_size]:
+            view = self.views[entry.slug]
+            updated = (
+                entry.added
+                if by_added and entry.added
+                else max(entry.date, entry.added or entry.date)
+            )
+            items.append(
+                {
+                    "e": view,
+                    "id": f"tag:{self.config.feed_id_authority}:entries/{entry.slug}",
+                    "published": _atom_time(entry.date),
+                    "updated": _atom_time(updated),
+                    "summary": str(view.body),
+                }
+            )
+        newest = max((str(item["updated"]) for item in items), default=_atom_time_epoch())
+        context = {
+            "feed_title": title,
+            "subtitle": subtitle,
+            "feed_id": f"tag:{self.config.feed_id_authority}:{path}",
+            "feed_url": path,
+            "page_url": page,
+            "updated": newest,
+            "items": items,
+        }
+        self.add(
+            path,
+            "feed.xml",
+            context,
+            title,
+            subtitle,
+            page,
+            *self.fps(entries[: self.config.feed_size]),
+            html=False,
+        )
+
+
+def _atom_time_epoch() -> str:
+    return "1970-01-01T00:00:00Z"
+
+
+def _feed_link(title: str, url: str) -> list[dict[str, str]]:
+    return [{"title": title, "url": url}]
+
+
+def plan_site(
+    catalog: Catalog,
+    config: SiteConfig,
+    bodies: Mapping[str, str] | None = None,
+    templates: Path = DEFAULT_TEMPLATES,
+) -> SitePlan:
+    """Every output file with its inputs' key; ``bodies`` are rendered summaries by body key."""
+    if bodies is None:
+        bodies = render_bodies(e.summary for e in catalog.entries)
+    environment = make_environment(templates, config)
+    vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
+    version = _key(_code_version(templates), repr(config), vocabulary)
+    planner = _Planner(
+        catalog,
+        config,
+        {e.slug: entry_view(e, catalog, bodies) for e in catalog.entries},
+        {e.slug: entry_fingerprint(e) for e in catalog.entries},
+        version,
+    )
+    _plan_entries(planner)
+    _plan_lists(planner)
+    _plan_indexes(planner)
+    _plan_redirects(planner)
+    _plan_files(planner)
+    copied = {name: (templates / name).read_bytes() for name in COPIED_FILES}
+    return SitePlan(tuple(sorted(planner.pages, key=lambda p: p.path)), environment, copied)
+
+
+def _plan_entries(planner: _Planner) -> None:
+    catalog = planner.catalog
+    related = related_entries(catalog, planner.config.related_count)
+    for entry in catalog.entries:
+        view = planner.views[entry.slug]
+        others = related[entry.slug]
+        description = view.body.striptags() or f"{entry.title}: a {entry.kind} from {entry.year}."
+        planner.add(
+            f"entries/{entry.slug}/",
+            "entry.html",
+            {
+                "page_title": entry.title,
+                "description": description[:300],
+                "og_type": "article",
+                "e": view,
+                "related": [planner.views[s] for s in others],
+            },
+            planner.fingerprints[entry.slug],
+            *(planner.fingerprints[s] for s in others),
+        )
+
+
+def _plan_lists(planner: _Planner) -> None:
+    catalog, config = planner.catalog, planner.config
+    entries = catalog.entries
+    tag_counts = catalog.tag_counts()
+    top = sorted(tag_counts.items(), key=lambda kv: (-kv[1], kv[0]))[:HOME_TOP_TAGS]
+    totals = {
+        "entries": len(entries),
+        "tags": len(catalog.by_tag),
+        "companies": len(catalog.by_company),
+        "years": len(catalog.by_year),
+        "kinds": len(catalog.by_kind),
+    }
+    top_tags = [{"id": t, "name": catalog.tags[t].name, "count": n} for t, n in top]
+    main_feed = _feed_link(f"{config.title}: newest entries", "feed.xml")
+    planner.entry_list(
+        "",
+        entries,
+        "home.html",
+        {"totals": totals, "top_tags": top_tags, "feeds": main_feed},
+        repr(totals),
+        repr(top_tags),
+    )
+    planner.feed("feed.xml", config.title, config.description, "", entries)
+    for tag_id, tagged in catalog.by_tag.items():
+        tag = catalog.tags[tag_id]
+        root = f"tags/{tag_id}/"
+        feed = _feed_link(f"{tag.name}: {config.title}", f"{root}feed.xml")
+        planner.entry_list(
+            root,
+            tagged,
+            "list.html",
+            {
+                "page_title": tag.name,
+                "heading": tag.name,
+                "intro": tag.description,
+                "description": f"{tag.name}: {tag.description}",
+                "feeds": feed,
+            },
+        )
+        planner.feed(
+            f"{root}feed.xml", f"{tag.name}: {config.title}", tag.description, root, tagged
+        )
+    for company_id, made in catalog.by_company.items():
+        company = catalog.companies[company_id]
+        root = f"companies/{company_id}/"
+        intro = f"Resources from {company.name}."
+        feed = _feed_link(f"{company.name}: {config.title}", f"{root}feed.xml")
+        planner.entry_list(
+            root,
+            made,
+            "list.html",
+            {
+                "page_title": company.name,
+                "heading": company.name,
+                "intro": intro,
+                "description": intro,
+                "feeds": feed,
+            },
+        )
+        planner.feed(f"{root}feed.xml", f"{company.name}: {config.title}", intro, root, made)
+    for year, published in catalog.by_year.items():
+        intro = f"Resources published in {year}."
+        planner.entry_list(
+            f"years/{year}/",
+            published,
+            "list.html",
+            {
+                "page_title": str(year),
+                "heading": f"Published in {year}",
+                "intro": "",
+                "description": intro,
+            },
+        )
+    for kind, of_kind in catalog.by_kind.items():
+        planner.entry_list(
+            f"kinds/{kind}/",
+            of_kind,
+            "list.html",
+            {
+                "page_title": f"Kind: {kind}",
+                "heading": f"Kind: {kind}",
+                "intro": "",
+                "description": f"Every {kind} in the list, newest first.",
+            },
+        )
+    _plan_new(planner)
+
+
+def _plan_new(planner: _Planner) -> None:
+    config = planner.config
+    added = sorted(
+        (e for e in planner.catalog.entries if e.added),
+        key=lambda e: (e.added, e.date, e.slug),
+        reverse=True,
+    )
+    size = config.page_size
+    count = max(1, -(-len(added) // size))
+    feed = _feed_link(f"New in {config.title}", "new/feed.xml")
+    for number in range(1, count + 1):
+        chunk = added[(number - 1) * size : number * size]
+        days = [
+            {
+                "iso": day.isoformat(),
+                "text": day_text(day),
+                "entries": [planner.views[e.slug] for e in group],
+            }
+            for day, group in itertools.groupby(chunk, key=lambda e: e.added)
+            if day
+        ]
+        pager = _pager("new/", number, count)
+        planner.add(
+            page_url("new/", number),
+            "new.html",
+            {
+                "page_title": "What's new" if number == 1 else f"What's new, page {number}",
+                "description": f"Entries as they joined {config.title}, newest first.",
+                "days": days,
+                "pager": pager,
+                "feeds": feed,
+                "prev_url": pager.prev_url,
+                "next_url": pager.next_url,
+            },
+            str(number),
+            str(count),
+            *(f"{e.added}" for e in chunk),
+            *planner.fps(chunk),
+        )
+    planner.feed(
+        "new/feed.xml",
+        f"New in {config.title}",
+        "Entries as they join the list.",
+        "new/",
+        added,
+        by_added=True,
+    )
+
+
+def _plan_indexes(planner: _Planner) -> None:
+    catalog, config = planner.catalog, planner.config
+    tags = [
+        {
+            "url": f"tags/{t}/",
+            "name": catalog.tags[t].name,
+            "count": len(tagged),
+            "description": catalog.tags[t].description,
+        }
+        for t, tagged in sorted(
+            catalog.by_tag.items(), key=lambda kv: catalog.tags[kv[0]].name.lower()
+        )
+    ]
+    companies = [
+        {
+            "url": f"companies/{c}/",
+            "name": catalog.companies[c].name,
+            "count": len(made),
+            "description": "",
+        }
+        for c, made in sorted(
+            catalog.by_company.items(), key=lambda kv: catalog.companies[kv[0]].name.lower()
+        )
+    ]
+    years = [
+        {"url": f"years/{y}/", "name": str(y), "count": len(p), "description": ""}
+        for y, p in catalog.by_year.items()
+    ]
+    kinds = [
+        {"url": f"kinds/{k}/", "name": k, "count": len(p), "description": ""}
+        for k, p in catalog.by_kind.items()
+    ]
+    for url, title, intro, terms in (
+        ("tags/", "Tags", "Every topic in the list, with what belongs under it.", tags),
+        ("companies/", "Companies", "The organisations behind the resources.", companies),
+        ("years/", "Years", "Resources by the year they were published.", years),
+        ("kinds/", "Kinds", "Articles, papers, talks, books and more.", kinds),
+    ):
+        planner.add(
+            url,
+            "terms.html",
+            {
+                "page_title": title,
+                "heading": title,
+                "intro": intro,
+                "description": intro,
+                "terms": terms,
+            },
+            repr(terms),
+        )
+    charts = [
+        ("chart-years", "Entries per year", [(str(y), len(p)) for y, p in catalog.by_year.items()]),
+        (
+            "chart-tags",
+            "Top tags",
+            [
+                (catalog.tags[t].name, n)
+                for t, n in sorted(catalog.tag_counts().items(), key=lambda kv: (-kv[1], kv[0]))
+            ][: config.chart_bars],
+        ),
+        (
+            "chart-companies",
+            "Top companies",
+            [
+                (catalog.companies[c].name, n)
+                for c, n in sorted(catalog.company_counts().items(), key=lambda kv: (-kv[1], kv[0]))
+            ][: config.chart_bars],
+        ),
+    ]
+    totals = {
+        "entries": len(catalog.entries),
+        "tags": len(catalog.by_tag),
+        "companies": len(catalog.by_company),
+    }
+    planner.add(
+        "stats/",
+        "stats.html",
+        {
+            "page_title": "Stats",
+            "description": "The list in numbers: entries per year, top tags, top companies.",
+            "totals": totals,
+            "charts": [
+                {"id": cid, "title": title, "svg": _bar_chart(cid, title, rows)}
+                for cid, title, rows in charts
+            ],
+        },
+        repr(charts),
+        repr(totals),
+    )
+    filters = {
+        "tags": [{"id": t, "name": catalog.tags[t].name} for t in catalog.by_tag],
+        "companies": [{"id": c, "name": catalog.companies[c].name} for c in catalog.by_company],
+        "kinds": list(catalog.by_kind),
+        "years": list(catalog.by_year),
+    }
+    planner.add(
+        "search/",
+        "search.html",
+        {
+            "page_title": "Search",
+            "description": f"Search {config.title} by words, tag, company, kind and year.",
+            "filters": filters,
+        },
+        repr(filters),
+    )
+    planner.add(
+        "",
+        "404.html",
+        {"page_title": "Page not found", "url": "404.html", "noindex": True},
+        # Served at any address that has no page, so it lives at the top, not in 404/.
+        path="404.html",
+    )
+
+
+def _plan_redirects(planner: _Planner) -> None:
+    """Old URLs of renamed tags and companies (their aliases) point to the current page."""
+    catalog = planner.catalog
+    taken = {p.path for p in planner.pages}
+    groups: list[tuple[str, Mapping[str, Any], Callable[[str], tuple[str, ...]]]] = [
+        ("tags", catalog.by_tag, lambda t: catalog.tags[t].aliases),
+        ("companies", catalog.by_company, lambda c: catalog.companies[c].aliases),
+    ]
+    for section, used, aliases_of in groups:
+        for ident in used:
+            name = catalog.tags[ident].name if section == "tags" else catalog.companies[ident].name
+            for alias in sorted(aliases_of(ident)):
+                slug = slugify(alias)
+                url = f"{section}/{slug}/"
+                if not slug or page_path(url) in taken:
+                    continue
+                taken.add(page_path(url))
+                target = f"{section}/{ident}/"
+                planner.add(
+                    url,
+                    "redirect.html",
+                    {
+                        "page_title": f"{alias}: moved to {name}",
+                        "heading": f"{alias} is now {name}",
+                        "description": f"{alias} is now {name}.",
+                        "url": target,
+                        "noindex": True,
+                        "target_url": target,
+                        "target_name": name,
+                    },
+                    alias,
+                    name,
+                )
+
+
+def _plan_files(planner: _Planner) -> None:
+    catalog, config = planner.catalog, planner.config
+    html_urls = sorted(
+        p.context["url"] for p in planner.pages if p.sitemap and p.path.endswith("index.html")
+    )
+    planner.add("sitemap.xml", "sitemap.xml", {"urls": html_urls}, *html_urls, html=False)
+    robots = "User-agent: *\nAllow: /\n"
+    if config.origin:
+        robots += f"Sitemap: {config.origin}{config.base_path}sitemap.xml\n"
+    planner.add("robots.txt", "robots.txt", {"text": robots}, robots, html=False)
+    planner.add(
+        "catalog.json",
+        "catalog.json",
+        {"catalog": catalog},
+        *sorted(planner.fingerprints.values()),
+        vocabulary_key(catalog),
+        html=False,
+    )
+    for name in COPIED_FILES:
+        planner.add(name, name, {}, html=False)
+
+
+def vocabulary_key(catalog: Catalog) -> str:
+    return _key(repr(sorted(catalog.tags.items())), repr(sorted(catalog.companies.items())))
+
+
+def render_page(plan: SitePlan, page: Page) -> bytes:
+    """The bytes of one output file."""
+    if page.template in plan.copied:
+        return plan.copied[page.template]
+    if page.template == "catalog.json":
+        return catalog_json(page.context["catalog"]).encode()
+    if page.template == "robots.txt":
+        return str(page.context["text"]).encode()
+    text = plan.environment.get_template(page.template).render(page.context)
+    return text.encode()
+
+
+def render_site(
+    catalog: Catalog,
+    config: SiteConfig,
+    bodies: Mapping[str, str] | None = None,
+    templates: Path = DEFAULT_TEMPLATES,
+) -> dict[str, bytes]:
+    """The whole site in one process: ``{relative output path: bytes}``."""
+    plan = plan_site(catalog, config, bodies, templates)
+    return {page.path: render_page(plan, page) for page in plan.pages}
