@@ -52,8 +52,12 @@ test-deps: install node_modules/.installed ## Install what the site tests need: 
 		apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y $$missing; \
 	fi
 
+.PHONY: workflows
+workflows: install ## Check the GitHub Actions workflows with actionlint
+	$(VENV)/bin/actionlint
+
 .PHONY: test
-test: install test-deps lint typecheck ## Everything: lint, types, the test suite and the checker on content/
+test: install test-deps lint typecheck workflows ## Everything: lint, types, the test suite and the checker on content/
 	$(PY) -m pytest
 	$(PY) -m readinglist check --content $(CONTENT)
 

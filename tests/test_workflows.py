@@ -1,0 +1,202 @@
+"""The GitHub Actions workflows and the pre-commit hook run what they claim to.
+
+Each ``readinglist`` step of a workflow is run here as the runner would run it
+(bash, from a checkout, with the same environment variables) against a copy of
+the fixture catalog in a git repository whose ``origin/main`` is the base.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).parent.parent
+WORKFLOWS = ROOT / ".github" / "workflows"
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+VENV_BIN = Path(sys.executable).parent
+
+
+def load_workflow(name: str) -> dict[Any, Any]:
+    data = yaml.safe_load((WORKFLOWS / name).read_text())
+    assert isinstance(data, dict)
+    return data
+
+
+def triggers(workflow: dict[Any, Any]) -> Any:
+    # YAML 1.1 reads the bare key `on` as true.
+    return workflow.get("on", workflow.get(True))
+
+
+def step(workflow: str, job: str, name: str) -> dict[str, Any]:
+    for candidate in load_workflow(workflow)["jobs"][job]["steps"]:
+        if candidate.get("name") == name:
+            assert isinstance(candidate, dict)
+            return candidate
+    raise AssertionError(f"{workflow}: job {job} has no step named {name!r}")
+
+
+def git(repo: Path, *args: str) -> str:
+    result = subprocess.run(
+        ["git", "-c", "user.name=t", "-c", "user.email=t@t", *args],
+        cwd=repo,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return result.stdout
+
+
+@pytest.fixture
+def checkout(tmp_path: Path) -> Path:
+    """A clone as actions/checkout leaves it: content/ committed, origin/main the base."""
+    repo = tmp_path / "repo"
+    shutil.copytree(FIXTURE, repo / "content")
+    git(repo, "init", "-q", "-b", "main")
+    git(repo, "add", "content")
+    git(repo, "commit", "-q", "-m", "base")
+    git(repo, "update-ref", "refs/remotes/origin/main", "HEAD")
+    git(repo, "checkout", "-q", "-b", "pull-request")
+    return repo
+
+
+def run_step(
+    spec: dict[str, Any], cwd: Path, expressions: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    """Run a step's ``run`` script with bash -e, as the runner does, its ``env`` filled in."""
+    env = {**os.environ, "PATH": f"{VENV_BIN}{os.pathsep}{os.environ['PATH']}"}
+    env["GITHUB_STEP_SUMMARY"] = str(cwd / "step-summary.md")
+    for key, value in spec.get("env", {}).items():
+        env[key] = re.sub(
+            r"\$\{\{\s*([^}]+?)\s*\}\}", lambda m: (expressions or {})[m[1]], str(value)
+        )
+    return subprocess.run(
+        ["bash", "-e", "-c", spec["run"]],
+        cwd=cwd,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+
+
+def break_an_entry(repo: Path) -> None:
+    entry = repo / "content" / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("date: 2017-09-05", "date: 2017-09-31"))
+    git(repo, "commit", "-q", "-am", "a broken date")
+
+
+# What runs, and when.
+
+
+def test_ci_runs_on_pull_requests_and_pages_on_pushes_to_main() -> None:
+    assert set(triggers(load_workflow("ci.yml"))) == {"pull_request"}
+    assert triggers(load_workflow("pages.yml"))["push"] == {"branches": ["main"]}
+
+
+def test_ci_runs_make_test() -> None:
+    steps = load_workflow("ci.yml")["jobs"]["test"]["steps"]
+    assert {"run": "make test"} in steps
+
+
+def test_permissions_are_least_privilege() -> None:
+    ci = load_workflow("ci.yml")
+    assert ci["permissions"] == {"contents": "read"}
+    assert all("permissions" not in job for job in ci["jobs"].values())
+    pages = load_workflow("pages.yml")
+    assert pages["permissions"] == {}
+    assert pages["jobs"]["build"]["permissions"] == {"contents": "read"}
+    assert pages["jobs"]["deploy"]["permissions"] == {"pages": "write", "id-token": "write"}
+
+
+def test_pages_deploys_with_the_official_actions() -> None:
+    jobs = load_workflow("pages.yml")["jobs"]
+    uses = [s.get("uses", "") for job in jobs.values() for s in job["steps"]]
+    assert any(u.startswith("actions/upload-pages-artifact@") for u in uses)
+    assert any(u.startswith("actions/deploy-pages@") for u in uses)
+    assert jobs["deploy"]["needs"] == "build"
+    assert jobs["deploy"]["environment"]["name"] == "github-pages"
+
+
+def test_actionlint_finds_nothing_wrong() -> None:
+    result = subprocess.run(
+        [str(VENV_BIN / "actionlint"), "-no-color"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+# The catalog check, as annotations and as a job summary.
+
+CHECK = ("ci.yml", "check", "Check every entry (problems become annotations)")
+SUMMARY = ("ci.yml", "check", "List the problems in the job summary")
+
+
+def test_check_steps_pass_a_valid_catalog(checkout: Path) -> None:
+    result = run_step(step(*CHECK), checkout)
+    assert result.returncode == 0, result.stdout
+    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 1 warning"
+    assert run_step(step(*SUMMARY), checkout).returncode == 0
+    summary = (checkout / "step-summary.md").read_text()
+    assert summary.startswith("### Catalog check: checked 8 files: 0 errors, 1 warning\n")
+
+
+def test_check_steps_annotate_a_broken_entry_and_list_it_in_plain_words(checkout: Path) -> None:
+    break_an_entry(checkout)
+    result = run_step(step(*CHECK), checkout)
+    assert result.returncode == 1
+    assert (
+        "::error file=content/entries/michelangelo.md,line=4,title=date::"
+        "date: '2017-09-31' is not a calendar date (use YYYY-MM-DD)"
+    ) in result.stdout.splitlines()
+    summary_step = step(*SUMMARY)
+    assert summary_step["if"] == "always()"
+    assert run_step(summary_step, checkout).returncode == 0
+    assert (
+        "- **Error** in content/entries/michelangelo.md, line 4, field date:"
+        " '2017-09-31' is not a calendar date. To fix: use YYYY-MM-DD."
+    ) in (checkout / "step-summary.md").read_text().splitlines()
+
+
+# The pre-commit hook.
+
+
+def hook() -> dict[str, Any]:
+    config = yaml.safe_load((ROOT / ".pre-commit-config.yaml").read_text())
+    (repo,) = config["repos"]
+    assert repo["repo"] == "local"
+    (spec,) = repo["hooks"]
+    assert isinstance(spec, dict)
+    return spec
+
+
+def test_pre_commit_hook_runs_for_content_only() -> None:
+    files = re.compile(hook()["files"])
+    assert files.search("content/entries/new-entry.md")
+    assert files.search("content/tags.yml")
+    assert not files.search("src/readinglist/cli.py")
+
+
+def test_pre_commit_hook_stops_a_broken_entry(checkout: Path) -> None:
+    (checkout / ".venv").symlink_to(VENV_BIN.parent)
+    spec = hook()
+    ok = subprocess.run(spec["entry"], shell=True, cwd=checkout, capture_output=True, text=True)
+    assert ok.returncode == 0, ok.stdout
+    break_an_entry(checkout)
+    broken = subprocess.run(spec["entry"], shell=True, cwd=checkout, capture_output=True, text=True)
+    assert broken.returncode == 1
+    assert (
+        "content/entries/michelangelo.md:4: date: '2017-09-31' is not a calendar date"
+        " (use YYYY-MM-DD)"
+    ) in broken.stdout
