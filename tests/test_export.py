@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.cli import main
+from readinglist.config import SiteConfig
 from readinglist.export import (
     CSV_COLUMNS,
     catalog_csv,
@@ -22,6 +23,7 @@ from readinglist.export import (
 from readinglist.load import load_content
 from readinglist.markup import render_markdown
 from readinglist.model import Catalog, Entry, Tag
+from readinglist.render import render_site
 from readinglist.validate import validate
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -144,3 +146,10 @@ def test_export_cli_refuses_an_invalid_catalog(
     assert f"{entry}:4: date: '2017-09-31' is not a calendar date (use YYYY-MM-DD)" in err
     assert "nothing was exported" in err
     assert not out.exists()
+
+
+def test_the_site_carries_the_markdown_list(catalog: Catalog) -> None:
+    config = SiteConfig(title="MLOps reading", base_url="/list/")
+    site = render_site(catalog, config)
+    assert site["list.md"].decode() == catalog_markdown(catalog, config)
+    assert site["list.md"].startswith(b"# MLOps reading\n")

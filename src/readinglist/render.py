@@ -27,7 +27,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup, escape
 
 from readinglist.config import SiteConfig
-from readinglist.export import catalog_json
+from readinglist.export import catalog_json, catalog_markdown
 from readinglist.markup import markdown_renderer
 from readinglist.model import Catalog, Entry
 from readinglist.validate import slugify
@@ -88,7 +88,8 @@ class Page:
     path: str
     """Relative output path: ``entries/x/index.html``, ``feed.xml``."""
     template: str
-    """A Jinja template name, a name in :data:`COPIED_FILES`, ``catalog.json`` or ``robots.txt``."""
+    """A Jinja template name, a name in :data:`COPIED_FILES`, ``catalog.json``, ``list.md``
+    or ``robots.txt``."""
     context: Mapping[str, Any]
     key: str
     """Changes exactly when the file's bytes may change."""
@@ -763,6 +764,16 @@ def _plan_files(planner: _Planner) -> None:
         vocabulary_key(catalog),
         html=False,
     )
+    planner.add(
+        "list.md",
+        "list.md",
+        {"catalog": catalog, "config": config},
+        *sorted(planner.fingerprints.values()),
+        vocabulary_key(catalog),
+        config.title,
+        config.description,
+        html=False,
+    )
     for name in COPIED_FILES:
         planner.add(name, name, {}, html=False)
 
@@ -777,6 +788,8 @@ def render_page(plan: SitePlan, page: Page) -> bytes:
         return plan.copied[page.template]
     if page.template == "catalog.json":
         return catalog_json(page.context["catalog"]).encode()
+    if page.template == "list.md":
+        return catalog_markdown(page.context["catalog"], page.context["config"]).encode()
     if page.template == "robots.txt":
         return str(page.context["text"]).encode()
     text = plan.environment.get_template(page.template).render(page.context)
