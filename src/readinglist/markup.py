@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from importlib import metadata
 
 import markdown
 import nh3
@@ -97,3 +98,8 @@ def markdown_renderer() -> Callable[[str], str]:
 def render_markdown(text: str) -> str:
     """Markdown text to a sanitised HTML fragment; for one-off use."""
     return markdown_renderer()(text)
+
+
+def renderer_version() -> str:
+    """Which Markdown and nh3 produced a fragment: rendered summaries are cached per version."""
+    return f"markdown {metadata.version('markdown')}, nh3 {metadata.version('nh3')}"
