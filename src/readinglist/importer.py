@@ -497,13 +497,13 @@ def _plural(n: int, word: str) -> str:
 
 def report_text(result: ImportResult, dry_run: bool = False) -> str:
     """What ``readinglist import`` prints: each file, each problem, then one summary line."""
-    verb = "would write" if dry_run else "wrote"
     paths = [e.path for e in result.entries] if dry_run else list(result.written)
-    lines = [f"{verb} {path}" for path in paths]
+    lines = [f"{'would write' if dry_run else 'wrote'} {path}" for path in paths]
     lines += [p.format() for p in result.problems]
     skipped = result.items - len(result.entries)
+    done = "would be written" if dry_run else "written"
     lines.append(
-        f"{result.source}: {_plural(result.items, 'link')}: {len(paths)} {verb},"
+        f"{result.source}: {_plural(result.items, 'link')}, {len(paths)} {done},"
         f" {skipped} skipped, {_plural(len(result.problems), 'problem')}"
     )
     return "\n".join(lines) + "\n"
