@@ -10,10 +10,12 @@ from __future__ import annotations
 import argparse
 import datetime
 import sys
+import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from readinglist import __version__, export, importer, new
+from readinglist import __version__, build, export, importer, new
+from readinglist.config import SiteConfig
 from readinglist.errors import (
     Problem,
     format_github,
@@ -244,6 +246,91 @@ def _run_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"'{text}' is not a whole number of 1 or more")
+    return value
+
+
+def _non_negative(text: str) -> float:
+    try:
+        value = float(text)
+    except ValueError:
+        value = -1.0
+    if not value >= 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number of 0 or more")
+    return value
+
+
+def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "build",
+        help="build the static site from the catalog",
+        description=(
+            "Check the catalog, then render it into a static site. Nothing is written unless"
+            " the catalog has no errors; the new site replaces the old one in one step, so a"
+            " failed build leaves the previous site as it was. Exit 0 on success, 1 on errors."
+        ),
+    )
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument("--out", default="site", help="output folder (default: site)")
+    parser.add_argument(
+        "--base-url",
+        default="/",
+        help=(
+            "where the site is served: / (default), a path prefix such as /readinglist/,"
+            " or an absolute URL such as https://example.github.io/readinglist/"
+        ),
+    )
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind search index (faster)"
+    )
+    parser.add_argument(
+        "--cache",
+        default=".cache",
+        help="folder for rendered summaries and page manifests (default: .cache)",
+    )
+    parser.add_argument(
+        "--no-cache", action="store_true", help="render and write everything from scratch"
+    )
+    parser.add_argument(
+        "--workers", type=_positive_int, default=2, help="rendering processes (default: 2)"
+    )
+    parser.set_defaults(run=_run_build)
+
+
+def _run_build(args: argparse.Namespace) -> int:
+    started = time.perf_counter()
+    result = build.build_site(
+        args.content,
+        args.out,
+        SiteConfig(base_url=args.base_url),
+        today=datetime.date.today(),
+        cache_dir=None if args.no_cache else args.cache,
+        workers=args.workers,
+        search=not args.no_search,
+    )
+    shown = [p for p in result.problems if p.severity == "error" or not result.ok]
+    if shown:
+        sys.stderr.write(format_text(shown, result.checked_files))
+    if not result.ok:
+        sys.stderr.write("nothing was written: fix the errors first\n")
+        return 1
+    seconds = time.perf_counter() - started
+    sys.stdout.write(
+        f"built {result.pages} pages ({result.files} files; {result.rendered} rendered,"
+        f" {result.written} written) in {seconds:.2f} s\n"
+        f"open {Path(result.out) / 'index.html'}, or serve {result.out}/ over HTTP\n"
+    )
+    return 0
+
+
 def _add_docs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser(
         "docs",
@@ -293,6 +380,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     _add_new,
     _add_import,
     _add_export,
+    _add_build,
     _add_docs,
 )
 
