@@ -83,20 +83,20 @@ def test_headings_bullets_and_numbered_items_are_links_with_their_fields() -> No
     text = (
         "# My list\n"
         "Intro with [a link](https://example.org/intro) in prose.\n"
-        "## [First](https://a.test/1)\n"
+        "## [First](https://acme.dev/1)\n"
         "Date: Mar 22, 2023<BR>\n"
         "Tags: MLOps, Feature store<br/>\n"
         "Company: anyscale<BR>\n"
         "\n"
-        "- [Second](<https://a.test/2>)\n"
+        "- [Second](<https://acme.dev/2>)\n"
         "  - Date: 2023-01-05\n"
         "1. [Third  title](https://en.wikipedia.org/wiki/Ops_(disambiguation))\n"
     )
     items, problems = parse_list(text, SOURCE)
     assert problems == []
     assert [(i.title, i.url, i.line) for i in items] == [
-        ("First", "https://a.test/1", 3),
-        ("Second", "https://a.test/2", 8),
+        ("First", "https://acme.dev/1", 3),
+        ("Second", "https://acme.dev/2", 8),
         ("Third title", "https://en.wikipedia.org/wiki/Ops_(disambiguation)", 10),
     ]
     first = items[0]
@@ -107,7 +107,7 @@ def test_headings_bullets_and_numbered_items_are_links_with_their_fields() -> No
 
 
 def test_fields_before_any_link_and_repeated_fields_are_reported() -> None:
-    text = "Date: Jan 1, 2023\n- [A](https://a.test/)\nDate: Jan 2, 2023\nDate: Jan 3, 2023\n"
+    text = "Date: Jan 1, 2023\n- [A](https://acme.dev/)\nDate: Jan 2, 2023\nDate: Jan 3, 2023\n"
     items, problems = parse_list(text, SOURCE)
     assert items[0].date == "Jan 2, 2023"
     assert [p.format() for p in problems] == [
@@ -179,7 +179,7 @@ def test_a_clean_item_becomes_an_entry_with_canonical_tags_and_company(content: 
 
 def test_unknown_tags_and_companies_are_dropped_and_reported(content: Path) -> None:
     text = (
-        "## [Alpa](https://a.test/alpa)\n"
+        "## [Alpa](https://acme.dev/alpa)\n"
         "Date: Mar 22, 2023<BR>\n"
         "Tags: Ray, Alpa, Monitorin<BR>\n"
         "Company: Acme Labs<BR>\n"
@@ -201,12 +201,12 @@ def test_unknown_tags_and_companies_are_dropped_and_reported(content: Path) -> N
 
 def test_items_without_a_usable_date_are_skipped_never_dated(content: Path) -> None:
     text = (
-        "## [No date](https://a.test/1)\n"
+        "## [No date](https://acme.dev/1)\n"
         "Tags: Ray<BR>\n"
-        "## [Odd date](https://a.test/2)\n"
+        "## [Odd date](https://acme.dev/2)\n"
         "Date: sometime in 2023<BR>\n"
         "Tags: Ray<BR>\n"
-        "## [Future](https://a.test/3)\n"
+        "## [Future](https://acme.dev/3)\n"
         "Date: 2099-01-01<BR>\n"
         "Tags: Ray<BR>\n"
     )
@@ -248,18 +248,18 @@ def test_a_resource_already_listed_or_given_twice_is_skipped_naming_the_first(
 
 def test_items_the_checker_would_refuse_are_skipped(content: Path) -> None:
     text = (
-        "- [No tags](https://a.test/1)\n"
+        "- [No tags](https://acme.dev/1)\n"
         "  Date: Jan 1, 2023\n"
-        "- [Unknown tags](https://a.test/2)\n"
+        "- [Unknown tags](https://acme.dev/2)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Quilting\n"
         "- [Relative](/docs/page)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Ray\n"
-        "- [](https://a.test/4)\n"
+        "- [](https://acme.dev/4)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Ray\n"
-        "- [TODO](https://a.test/5)\n"
+        "- [TODO](https://acme.dev/5)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Ray\n"
     )
@@ -279,7 +279,7 @@ def test_items_the_checker_would_refuse_are_skipped(content: Path) -> None:
 
 def test_more_than_six_tags_keeps_the_first_six(content: Path) -> None:
     text = (
-        "- [Many](https://a.test/many)\n"
+        "- [Many](https://acme.dev/many)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Ray, Kubernetes, Security, Surveys, Data, APIs, Trends, LLMs\n"
     )
@@ -292,10 +292,10 @@ def test_more_than_six_tags_keeps_the_first_six(content: Path) -> None:
 
 def test_a_taken_file_name_gets_a_suffix(content: Path) -> None:
     text = (
-        "- [Data Distribution Shifts and Monitoring](https://other.test/shifts)\n"
+        "- [Data Distribution Shifts and Monitoring](https://other.dev/shifts)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Drift\n"
-        "- [Data distribution shifts and monitoring!](https://third.test/shifts)\n"
+        "- [Data distribution shifts and monitoring!](https://third.dev/shifts)\n"
         "  Date: Jan 1, 2023\n"
         "  Tags: Drift\n"
     )
@@ -314,7 +314,7 @@ def test_a_taken_file_name_gets_a_suffix(content: Path) -> None:
 
 def test_a_broken_vocabulary_stops_the_import(content: Path) -> None:
     (content / "tags.yml").write_text("mlops: [unclosed\n")
-    result = plan("- [A](https://a.test/)\n  Date: Jan 1, 2023\n  Tags: MLOps\n", content)
+    result = plan("- [A](https://acme.dev/)\n  Date: Jan 1, 2023\n  Tags: MLOps\n", content)
     assert result.failed
     assert result.entries == ()
     assert [p.path for p in result.problems] == [str(content / "tags.yml")]
@@ -356,7 +356,7 @@ def test_format_entry_writes_fields_in_reference_order_and_reads_back(content: P
             "company": "",
             "tags": ["mlops"],
             "date": datetime.date(2015, 12, 7),
-            "url": "https://a.test/debt",
+            "url": "https://acme.dev/debt",
             "title": "Debt: a 'hidden' cost #1",
         },
         "  A summary.  \n",
@@ -364,7 +364,7 @@ def test_format_entry_writes_fields_in_reference_order_and_reads_back(content: P
     assert text == (
         "---\n"
         "title: 'Debt: a ''hidden'' cost #1'\n"
-        "url: https://a.test/debt\n"
+        "url: https://acme.dev/debt\n"
         "date: 2015-12-07\n"
         "tags: [mlops]\n"
         "kind: paper\n"
@@ -389,7 +389,7 @@ def test_write_entry_file_never_overwrites(content: Path) -> None:
 
 def test_import_leaves_a_file_with_the_same_name_alone(content: Path, tmp_path: Path) -> None:
     source = tmp_path / "list.md"
-    source.write_text("- [Fresh](https://a.test/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
+    source.write_text("- [Fresh](https://acme.dev/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
     # Not an entry the catalog can read, so only the file system knows the name is taken.
     taken = content / "entries" / "fresh.md"
     taken.write_text("mine\n")
@@ -406,8 +406,8 @@ def test_cli_writes_entries_and_reports(
 ) -> None:
     source = tmp_path / "list.md"
     source.write_text(
-        "- [Fresh](https://a.test/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray, Alpa\n"
-        "- [Undated](https://a.test/undated)\n  Tags: Ray\n"
+        "- [Fresh](https://acme.dev/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray, Alpa\n"
+        "- [Undated](https://acme.dev/undated)\n  Tags: Ray\n"
     )
     code = main(["import", str(source), "--content", str(content), "--added", "2026-11-20"])
     out = capsys.readouterr().out
@@ -429,7 +429,7 @@ def test_cli_dry_run_writes_nothing(
     content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     source = tmp_path / "list.md"
-    source.write_text("- [Fresh](https://a.test/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
+    source.write_text("- [Fresh](https://acme.dev/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
     before = sorted(p.name for p in (content / "entries").iterdir())
     assert main(["import", str(source), "--content", str(content), "--dry-run"]) == 0
     out = capsys.readouterr().out
@@ -444,7 +444,7 @@ def test_cli_dry_run_writes_nothing(
     ("data", "message"),
     [
         (None, "file: cannot be read: No such file or directory"),
-        (b"- [A](https://a.test/)\n\xff\xfe", "file: is not UTF-8 (byte 0xff at offset 23)"),
+        (b"- [A](https://acme.dev/)\n\xff\xfe", "file: is not UTF-8 (byte 0xff at offset 25)"),
     ],
 )
 def test_cli_exits_1_without_a_traceback_when_the_list_cannot_be_read(
@@ -462,6 +462,20 @@ def test_cli_exits_1_without_a_traceback_when_the_list_cannot_be_read(
     line = 2 if data else 1
     assert out.splitlines()[0].startswith(f"{source}:{line}: {message}")
     assert "Traceback" not in out
+
+
+def test_cli_exits_1_and_writes_nothing_without_a_vocabulary(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = tmp_path / "list.md"
+    source.write_text("- [Fresh](https://acme.dev/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
+    (content / "tags.yml").unlink()
+    assert main(["import", str(source), "--content", str(content)]) == 1
+    assert capsys.readouterr().out == (
+        f"{content}/tags.yml:1: file: is missing (create tags.yml; see CONTRIBUTING.md)\n"
+        f"{source}: 1 link, 0 written, 1 skipped, 1 problem\n"
+    )
+    assert not (content / "entries" / "fresh.md").exists()
 
 
 def test_cli_refuses_an_added_day_that_is_not_a_date(

@@ -487,7 +487,7 @@ def import_list(
         result,
         written=tuple(written),
         problems=(*result.problems, *sort_problems(failures)),
-        failed=bool(failures),
+        failed=result.failed or bool(failures),
     )
 
 
