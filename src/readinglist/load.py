@@ -1,40 +1,78 @@
 """Read ``content/`` into raw entries and vocabularies, keeping line numbers.
 
 The only module that reads content. It turns bytes into plain Python data
-(dicts, lists, strings, numbers, dates) with the line of every key and list
-item, and reports what stops a file from being read at all: size, encoding,
-links that lead outside the content folder, front matter that is missing or
-unclosed, YAML that does not parse or that asks for more than plain data.
-What the data *means* is checked by ``validate``.
+(dicts, lists, strings, numbers, booleans; dates stay text) with the line of
+every key and list item, and reports what stops a file from being read at all:
+size, encoding, links that lead outside the content folder, front matter that
+is missing or unclosed, YAML that does not parse or that asks for more than
+plain data. What the data *means* is checked by ``validate``.
 """
 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import yaml
+from yaml.constructor import SafeConstructor
+from yaml.events import (
+    AliasEvent,
+    DocumentEndEvent,
+    MappingEndEvent,
+    MappingStartEvent,
+    ScalarEvent,
+    SequenceEndEvent,
+    SequenceStartEvent,
+    StreamEndEvent,
+)
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 from readinglist.errors import Problem
 
-# The C loader parses an order of magnitude faster than the pure-Python one;
-# construction (where we hook in) stays in Python either way.
-_BaseLoader: type[yaml.SafeLoader]
+# libyaml's parser is an order of magnitude faster than the pure-Python one.
+# Only its events are used: building data from them here, without PyYAML's
+# composer and constructor, is faster still, never recurses (the C composer
+# crashes the interpreter on input nested tens of thousands deep), and lets
+# every refusal name its line.
+_Parser: Any
 try:
-    _BaseLoader = yaml.CSafeLoader  # type: ignore[assignment]
-except AttributeError:  # pragma: no cover - PyYAML built without libyaml
-    _BaseLoader = yaml.SafeLoader
+    from yaml._yaml import CParser as _Parser
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml.parser import Parser as _PyParser
+    from yaml.reader import Reader as _Reader
+    from yaml.scanner import Scanner as _Scanner
+
+    class _Parser(_Reader, _Scanner, _PyParser):  # type: ignore[no-redef]
+        def __init__(self, stream: str) -> None:
+            _Reader.__init__(self, stream)
+            _Scanner.__init__(self)
+            _PyParser.__init__(self)
+
 
 MAX_ENTRY_BYTES = 100_000
 """An entry is a few fields and a short summary; anything larger is a mistake or an attack."""
 MAX_VOCABULARY_BYTES = 2_000_000
+MAX_DEPTH = 10
+"""Front matter needs two levels and the vocabularies three; more is a mistake or an attack."""
 
 ENTRIES_DIR = "entries"
 TAGS_FILE = "tags.yml"
 COMPANIES_FILE = "companies.yml"
+
+_YAML = "tag:yaml.org,2002:"
+_STR = _YAML + "str"
+_TIMESTAMP = _YAML + "timestamp"
+_MAP = _YAML + "map"
+_SEQ = _YAML + "seq"
+_IMPLICIT_TAGS: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_implicit_resolvers
+# Plain values, converted the way YAML 1.1 reads them. Timestamps stay text:
+# ``validate`` parses dates, so 2023-02-30 is a problem on its line, not a crash.
+_SCALAR_TAGS = ("str", "int", "float", "bool", "null", "timestamp")
+_CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
 class LineDict(dict[Any, Any]):
@@ -56,68 +94,132 @@ class LineList(list[Any]):
 
 
 class _YamlProblem(Exception):
-    """Raised inside the loader for input we refuse; carries a 0-based line."""
+    """Raised while building data for input we refuse; carries a 1-based line."""
 
     def __init__(self, line: int, message: str, hint: str = "") -> None:
         super().__init__(message)
         self.line, self.message, self.hint = line, message, hint
 
 
-class _Loader(_BaseLoader):  # type: ignore[valid-type,misc]
-    """Safe loading that records lines, refuses duplicate keys and refuses aliases."""
+def _tag_name(tag: str) -> str:
+    return tag.replace(_YAML, "!!")
 
-    def construct_object(self, node: yaml.Node, deep: bool = False) -> Any:
-        # A node met a second time is an alias. Plain entries never need one,
-        # and refusing them rules out exponential "billion laughs" expansion.
-        if node in self.constructed_objects or node in self.recursive_objects:
+
+def _convert(tag: str, value: str, line: int) -> Any:
+    """A scalar's value for a tag other than str or timestamp."""
+    if tag.removeprefix(_YAML) not in _SCALAR_TAGS:
+        if tag == _YAML + "merge":
+            raise _YamlProblem(line, "merge keys (<<) are not allowed", "write the fields out")
+        raise _YamlProblem(
+            line,
+            f"the YAML tag {_tag_name(tag)} is not allowed",
+            "only plain values are allowed: text, numbers, dates and lists",
+        )
+    node = ScalarNode(tag, value)
+    constructor = SafeConstructor()
+    try:
+        return constructor.yaml_constructors[tag](constructor, node)
+    except (ValueError, OverflowError, yaml.YAMLError) as exc:
+        raise _YamlProblem(
+            line, f"'{value[:40]}' cannot be read as {_tag_name(tag)}: {exc}"
+        ) from exc
+
+
+def _build(parser: Any) -> Any:
+    """Plain data from the events of one YAML document; iterative, so depth costs no stack."""
+    get_event = parser.get_event
+    get_event()  # the stream starts
+    if isinstance(get_event(), StreamEndEvent):
+        return None
+    root: Any = None
+    containers: list[Any] = []
+    # For each open mapping: the key waiting for its value, or None when a key comes next.
+    keys: list[str | None] = []
+    while True:
+        event = get_event()
+        kind = type(event)
+        line = event.start_mark.line + 1
+        value: Any
+        if kind is ScalarEvent:
+            tag = event.tag
+            value = event.value
+            if tag is None or tag == "!":
+                tag = _STR
+                if event.implicit[0]:
+                    for candidate, pattern in _IMPLICIT_TAGS.get(value[:1], ()):
+                        if pattern.match(value):
+                            tag = candidate
+                            break
+            if tag != _STR and tag != _TIMESTAMP:
+                value = _convert(tag, value, line)
+        elif kind is MappingStartEvent or kind is SequenceStartEvent:
+            if event.tag not in (None, "!", _MAP if kind is MappingStartEvent else _SEQ):
+                raise _YamlProblem(
+                    line,
+                    f"the YAML tag {_tag_name(event.tag)} is not allowed",
+                    "only plain values are allowed: text, numbers, dates and lists",
+                )
+            if len(containers) >= MAX_DEPTH:
+                raise _YamlProblem(
+                    line, f"values are nested more than {MAX_DEPTH} levels deep", "flatten them"
+                )
+            value = LineDict(line) if kind is MappingStartEvent else LineList(line)
+        elif kind is MappingEndEvent or kind is SequenceEndEvent:
+            containers.pop()
+            if kind is MappingEndEvent:
+                keys.pop()
+            continue
+        elif kind is AliasEvent:
+            # Plain entries never need an alias; refusing them rules out
+            # exponential "billion laughs" expansion.
             raise _YamlProblem(
-                node.start_mark.line,
+                line,
                 "anchors and aliases (&name, *name) are not allowed",
                 "write the value out in full",
             )
-        return super().construct_object(node, deep=deep)
-
-
-def _construct_map(loader: _Loader, node: yaml.MappingNode) -> Iterator[LineDict]:
-    data = LineDict(node.start_mark.line + 1)
-    yield data
-    for key_node, value_node in node.value:
-        if key_node.tag == "tag:yaml.org,2002:merge":
-            raise _YamlProblem(key_node.start_mark.line, "merge keys (<<) are not allowed")
-        key = loader.construct_object(key_node, deep=True)
-        if not isinstance(key, str):
-            raise _YamlProblem(
-                key_node.start_mark.line,
-                f"key {key!r} is not text",
-                "keys are plain words such as title or url",
-            )
-        if key in data:
-            raise _YamlProblem(
-                key_node.start_mark.line,
-                f"duplicate key '{key}' (first on line {data.key_lines[key]})",
-                "keep one of them",
-            )
-        data[key] = loader.construct_object(value_node, deep=True)
-        data.key_lines[key] = key_node.start_mark.line + 1
-
-
-def _construct_seq(loader: _Loader, node: yaml.SequenceNode) -> Iterator[LineList]:
-    data = LineList(node.start_mark.line + 1)
-    yield data
-    for item in node.value:
-        data.append(loader.construct_object(item, deep=True))
-        data.item_lines.append(item.start_mark.line + 1)
-
-
-def _construct_timestamp(loader: _Loader, node: yaml.ScalarNode) -> str:
-    # Dates stay text: ``validate`` parses them, so an impossible date such as
-    # 2023-02-30 becomes a problem on its line instead of a constructor crash.
-    return str(loader.construct_scalar(node))
-
-
-_Loader.add_constructor("tag:yaml.org,2002:map", _construct_map)
-_Loader.add_constructor("tag:yaml.org,2002:seq", _construct_seq)
-_Loader.add_constructor("tag:yaml.org,2002:timestamp", _construct_timestamp)
+        elif kind is DocumentEndEvent:
+            end = get_event()
+            if not isinstance(end, StreamEndEvent):
+                raise _YamlProblem(
+                    end.start_mark.line + 1,
+                    "holds more than one YAML document",
+                    "remove the extra --- line",
+                )
+            return root
+        else:  # pragma: no cover - libyaml emits no other event inside a document
+            raise _YamlProblem(line, f"unexpected YAML {kind.__name__}")
+        if not containers:
+            root = value
+        else:
+            parent = containers[-1]
+            if type(parent) is LineList:
+                parent.append(value)
+                parent.item_lines.append(line)
+            else:
+                key = keys[-1]
+                if key is not None:
+                    parent[key] = value
+                    keys[-1] = None
+                elif type(value) is str:
+                    if value in parent:
+                        raise _YamlProblem(
+                            line,
+                            f"duplicate key '{value}' (first on line {parent.key_lines[value]})",
+                            "keep one of them",
+                        )
+                    parent.key_lines[value] = line
+                    keys[-1] = value
+                else:
+                    written = event.value if kind is ScalarEvent else "a list or mapping"
+                    raise _YamlProblem(
+                        line,
+                        f"key '{written}' is not text",
+                        "keys are plain words such as title or url",
+                    )
+        if kind is not ScalarEvent:
+            containers.append(value)
+            if kind is MappingStartEvent:
+                keys.append(None)
 
 
 def parse_yaml(text: str, path: str, first_line: int, field: str) -> tuple[Any, list[Problem]]:
@@ -125,42 +227,60 @@ def parse_yaml(text: str, path: str, first_line: int, field: str) -> tuple[Any, 
 
     Padding with newlines makes every recorded line a line of the file itself.
     """
-    loader = _Loader("\n" * (first_line - 1) + text)
+    padded = "\n" * (first_line - 1) + text
     last_line = first_line + text.count("\n")
     try:
-        return loader.get_single_data(), []
+        return _build(_Parser(padded)), []
     except _YamlProblem as exc:
-        return None, [Problem(path, exc.line + 1, field, exc.message, exc.hint)]
+        return None, [Problem(path, exc.line, field, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark
-        if exc.context_mark and (mark is None or mark.line + 1 > last_line):
-            mark = exc.context_mark  # the error surfaced at the end; point where it began
+        if exc.context_mark and (
+            mark is None or mark.line + 1 > last_line or _unclosed(exc.context or "")
+        ):
+            mark = exc.context_mark  # the error surfaced later; point where it began
         line = mark.line + 1 if mark else first_line
         return None, [Problem(path, line, field, _yaml_message(exc), _yaml_hint(exc))]
-    except (yaml.YAMLError, RecursionError, ValueError, OverflowError) as exc:
-        # RecursionError comes from absurd nesting; the others from constructors.
+    except yaml.reader.ReaderError as exc:
+        line = padded.encode()[: exc.position].count(b"\n") + 1
+        return None, [
+            Problem(
+                path,
+                line,
+                field,
+                f"holds the character {exc.character!r}, which YAML does not allow",
+                "remove it",
+            )
+        ]
+    except yaml.YAMLError as exc:  # pragma: no cover - every parser error carries a mark
         return None, [Problem(path, first_line, field, f"YAML cannot be read: {exc}")]
-    finally:
-        loader.dispose()
+
+
+def _unclosed(context: str) -> bool:
+    """Errors inside a quote or bracket are found where the text ends, not where it went wrong."""
+    return context.startswith(("while scanning a quoted", "while parsing a flow"))
 
 
 def _yaml_message(exc: yaml.MarkedYAMLError) -> str:
     problem = exc.problem or "syntax error"
-    if "could not determine a constructor for the tag" in problem:
-        tag = problem.rsplit(" ", 1)[-1].replace("tag:yaml.org,2002:", "!!")
-        return f"the YAML tag {tag} is not allowed"
     message = f"YAML {problem}"
     return f"{message} {exc.context}" if exc.context else message
 
 
 def _yaml_hint(exc: yaml.MarkedYAMLError) -> str:
-    problem = exc.problem or ""
-    if "could not determine a constructor" in problem:
-        return "only plain values are allowed: text, numbers, dates and lists"
+    problem, context = exc.problem or "", exc.context or ""
     if "mapping values are not allowed" in problem:
         return "a value that contains ': ' must be quoted"
-    if "found character '\\t'" in problem:
+    if "found character '\\t'" in problem or "tab character" in problem:
         return "indent with spaces, not tabs"
+    if context.startswith("while scanning a quoted"):
+        return "close the quote, or remove it"
+    if context.startswith("while parsing a flow sequence"):
+        return "close the list with ]"
+    if context.startswith("while parsing a flow mapping"):
+        return "close the mapping with }"
+    if "found character that cannot start any token" in problem:
+        return "a value that starts with @, ` or % must be quoted"
     return "check the quoting and indentation on this line"
 
 
@@ -213,61 +333,45 @@ def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
     if "\x00" in text:
         line = text.count("\n", 0, text.index("\x00")) + 1
         return None, [Problem(path, line, "file", "contains a NUL character", "save as plain text")]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
 
 
 def split_front_matter(text: str, path: str) -> tuple[str, str, int, list[Problem]]:
     """Return (front matter, body, closing line) or problems for missing or unclosed markers."""
     if not text.strip():
         return "", "", 0, [Problem(path, 1, "file", "is empty", "start from an existing entry")]
-    first, _, rest = text.partition("\n")
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
     if first.rstrip() != "---":
-        return (
-            "",
-            "",
-            0,
-            [
-                Problem(
-                    path,
-                    1,
-                    "front matter",
-                    "missing: the file must start with a line of three dashes (---)",
-                    "did you forget to add `---` before `title:`?",
-                )
-            ],
+        problem = Problem(
+            path,
+            1,
+            "front matter",
+            "missing: the file must start with a line of three dashes (---)",
+            "did you forget to add `---` before `title:`?",
         )
-    lines = rest.split("\n")
-    for index, line in enumerate(lines):
-        if line.rstrip() in ("---", "..."):
-            return "\n".join(lines[:index]), "\n".join(lines[index + 1 :]), index + 2, []
-    return (
-        "",
-        "",
-        0,
-        [
-            Problem(
-                path,
-                1,
-                "front matter",
-                "is never closed: no line of three dashes (---) after the fields",
-                "add `---` on its own line after the last field",
-            )
-        ],
-    )
+        return "", "", 0, [problem]
+    closing = _CLOSING_RE.search(text, first_end + 1) if first_end >= 0 else None
+    if closing is None:
+        problem = Problem(
+            path,
+            1,
+            "front matter",
+            "is never closed: no line of three dashes (---) after the fields",
+            "add `---` on its own line after the last field",
+        )
+        return "", "", 0, [problem]
+    front = text[first_end + 1 : max(first_end + 1, closing.start() - 1)]
+    closing_line = text.count("\n", 0, closing.start()) + 1
+    return front, text[closing.end() + 1 :], closing_line, []
 
 
 def parse_entry(data: bytes, path: str, slug: str) -> tuple[RawEntry | None, list[Problem]]:
     """Parse one entry file's bytes; pure, so tests and the property test can call it."""
     if len(data) > MAX_ENTRY_BYTES:
-        return None, [
-            Problem(
-                path,
-                1,
-                "file",
-                f"is {len(data):,} bytes; an entry is at most {MAX_ENTRY_BYTES:,}",
-                "keep the summary to a short paragraph",
-            )
-        ]
+        return None, [_too_big(path, len(data), MAX_ENTRY_BYTES)]
     text, problems = decode(data, path)
     if text is None:
         return None, problems
@@ -280,22 +384,21 @@ def parse_entry(data: bytes, path: str, slug: str) -> tuple[RawEntry | None, lis
     if fields is None:
         fields = LineDict(2)
     if not isinstance(fields, LineDict):
-        return None, [
-            Problem(
-                path,
-                2,
-                "front matter",
-                f"must be `key: value` lines, not a {_yaml_type(fields)}",
-                "write one field per line, such as `title: ...`",
-            )
-        ]
+        shape = "list" if isinstance(fields, list) else "single value"
+        problem = Problem(
+            path,
+            2,
+            "front matter",
+            f"must be `key: value` lines, not a {shape}",
+            "write one field per line, such as `title: ...`",
+        )
+        return None, [problem]
     return RawEntry(path, slug, fields, body, closing + 1, closing), []
 
 
-def _yaml_type(value: Any) -> str:
-    if isinstance(value, list):
-        return "list"
-    return "single value"
+def _too_big(path: str, size: int, limit: int) -> Problem:
+    hint = "keep the summary to a short paragraph" if limit == MAX_ENTRY_BYTES else ""
+    return Problem(path, 1, "file", f"is {size:,} bytes; the limit is {limit:,}", hint)
 
 
 def _inside(path: Path, root: Path) -> bool:
@@ -306,30 +409,31 @@ def _inside(path: Path, root: Path) -> bool:
     return True
 
 
-def _read_limited(path: Path, display: str, limit: int) -> tuple[bytes | None, list[Problem]]:
+def _read_limited(path: str, limit: int) -> tuple[bytes | None, list[Problem]]:
+    """The file's bytes, reading at most one byte past ``limit`` (no separate stat)."""
     try:
-        size = path.stat().st_size
-        if size > limit:
-            return None, [Problem(display, 1, "file", f"is {size:,} bytes; the limit is {limit:,}")]
-        return path.read_bytes(), []
+        with Path(path).open("rb") as file:
+            data = file.read(limit + 1)
+            if len(data) > limit:
+                return None, [_too_big(path, os.fstat(file.fileno()).st_size, limit)]
     except OSError as exc:
-        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror or exc}")]
+        return None, [Problem(path, 1, "file", f"cannot be read: {exc.strerror or exc}")]
+    return data, []
 
 
 def _load_vocabulary(root: Path, name: str, required: bool) -> tuple[Any, str, list[Problem]]:
     path = root / name
     display = str(path)
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         if required:
-            return (
-                None,
-                display,
-                [Problem(display, 1, "file", "is missing", f"create {name}; see CONTRIBUTING.md")],
+            problem = Problem(
+                display, 1, "file", "is missing", f"create {name}; see CONTRIBUTING.md"
             )
+            return None, display, [problem]
         return LineDict(), display, []
     if not _inside(path, root.resolve()):
-        return None, display, [Problem(display, 1, "file", "links outside the content folder")]
-    data, problems = _read_limited(path, display, MAX_VOCABULARY_BYTES)
+        return None, display, [_outside(display)]
+    data, problems = _read_limited(display, MAX_VOCABULARY_BYTES)
     if data is None:
         return None, display, problems
     text, problems = decode(data, display)
@@ -337,6 +441,32 @@ def _load_vocabulary(root: Path, name: str, required: bool) -> tuple[Any, str, l
         return None, display, problems
     parsed, problems = parse_yaml(text, display, 1, name)
     return parsed, display, problems
+
+
+def _outside(display: str) -> Problem:
+    return Problem(
+        display, 1, "file", "links outside the content folder", "commit a real file instead"
+    )
+
+
+def _read_entry(item: os.DirEntry[str], real_root: Path) -> tuple[RawEntry | None, list[Problem]]:
+    """One name in ``entries/``: the parsed entry, or why it is not one."""
+    display = item.path
+    # DirEntry answers from the directory listing, so the common case costs no stat call.
+    if item.is_symlink() and not _inside(Path(display), real_root):
+        return None, [_outside(display)]
+    if item.is_dir():
+        return None, [
+            Problem(display, 1, "file", "is a folder", "entries are files directly in entries/")
+        ]
+    if not item.name.endswith(".md"):
+        return None, [Problem(display, 1, "file", "is not an entry", "entry files end in .md")]
+    if not item.is_file():
+        return None, [Problem(display, 1, "file", "is not a regular file", "commit a real file")]
+    data, problems = _read_limited(display, MAX_ENTRY_BYTES)
+    if data is None:
+        return None, problems
+    return parse_entry(data, display, item.name[: -len(".md")])
 
 
 def load_content(content_dir: str | os.PathLike[str]) -> RawContent:
@@ -350,44 +480,25 @@ def load_content(content_dir: str | os.PathLike[str]) -> RawContent:
     problems += found
     files = 2
     entries_dir = root / ENTRIES_DIR
+    real_root = root.resolve()
+    items: list[os.DirEntry[str]] = []
     if not entries_dir.is_dir():
         problems.append(
             Problem(str(entries_dir), 1, "folder", "is missing", "entries live in content/entries/")
         )
-        return RawContent(
-            str(root), (), tags, companies, tags_path, companies_path, files, tuple(problems)
-        )
-    real_root = root.resolve()
-    with os.scandir(entries_dir) as scan:
-        names = sorted(item.name for item in scan)
-    for name in names:
-        if name.startswith("."):
-            continue
-        path = entries_dir / name
-        display = str(path)
+    elif not _inside(entries_dir, real_root):
+        problems.append(_outside(str(entries_dir)))
+    else:
+        try:
+            with os.scandir(entries_dir) as scan:
+                items = sorted((i for i in scan if not i.name.startswith(".")), key=_name)
+        except OSError as exc:
+            problems.append(
+                Problem(str(entries_dir), 1, "folder", f"cannot be read: {exc.strerror or exc}")
+            )
+    for item in items:
         files += 1
-        if path.is_symlink() and not _inside(path, real_root):
-            problems.append(
-                Problem(
-                    display, 1, "file", "links outside the content folder", "commit a real file"
-                )
-            )
-            continue
-        if path.is_dir():
-            problems.append(
-                Problem(display, 1, "file", "is a folder", "entries are files directly in entries/")
-            )
-            continue
-        if not name.endswith(".md"):
-            problems.append(
-                Problem(display, 1, "file", "is not an entry", "entry files end in .md")
-            )
-            continue
-        data, found = _read_limited(path, display, MAX_ENTRY_BYTES)
-        if data is None:
-            problems += found
-            continue
-        entry, found = parse_entry(data, display, name[: -len(".md")])
+        entry, found = _read_entry(item, real_root)
         problems += found
         if entry is not None:
             entries.append(entry)
@@ -401,3 +512,7 @@ def load_content(content_dir: str | os.PathLike[str]) -> RawContent:
         files,
         tuple(problems),
     )
+
+
+def _name(item: os.DirEntry[str]) -> str:
+    return item.name
