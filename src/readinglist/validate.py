@@ -11,10 +11,10 @@ import datetime
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from readinglist.errors import Problem, Severity, sort_problems
 from readinglist.load import LineDict, LineList, RawContent, RawEntry
@@ -34,16 +34,25 @@ MAX_TITLE_LENGTH = 300
 MAX_URL_LENGTH = 2000
 MAX_LIST_ITEMS = 50
 EARLIEST_YEAR = 1800
+NEAR_DUPLICATE_NAME = 0.9
+"""Tag or company names at least this similar (difflib ratio) are probably one thing."""
+NEAR_DUPLICATE_TITLE = 0.92
+"""Titles at least this similar are probably the same work."""
+SHORT_KEY = 24
+"""Names up to this long are also compared when they differ by one character."""
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _HOST_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
 )
 _PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem ipsum", "..."}
 _PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
+_SPACE_RE = re.compile(r"\s")
 _TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source", "si"}
+_WORD_RE = re.compile(r"[^\W_]+")
 _TITLE_STOPWORDS = {"a", "an", "the", "of", "and", "for", "to", "in", "on", "at", "with"}
 _TWITTER_HOSTS = {"x.com", "mobile.twitter.com", "mobile.x.com"}
-_ARXIV_RE = re.compile(r"^/(?:abs|pdf)/(?P<id>[^/]+?)(?:v\d+)?(?:\.pdf)?$")
+# New (2101.00001) and old (cs/0112017) identifiers, with an optional version and .pdf.
+_ARXIV_RE = re.compile(r"^/(?:abs|pdf|html)/(?P<id>.+?)(?:v\d+)?(?:\.pdf)?$")
 
 
 @dataclass(frozen=True)
@@ -79,35 +88,107 @@ def normalise_url(url: str) -> str:
     """The form two URLs share when they name the same resource.
 
     Scheme, host case, ``www.``, default ports, a trailing slash, the fragment
-    and tracking parameters do not matter; arXiv ``abs``/``pdf``/version forms
-    name one paper; twitter.com and x.com are one site.
+    and tracking parameters (``utm_*``, ``fbclid``...) do not matter; arXiv
+    ``abs``/``pdf``/version forms name one paper; twitter.com and x.com are one site.
     """
     try:
-        parts = urlsplit(url.strip())
-        host = (parts.hostname or "").lower()
-        port = parts.port
+        return _normalise_parts(urlsplit(url.strip()))
     except ValueError:
         return url.strip().lower()
-    host = host.removeprefix("www.")
+
+
+def _normalise_parts(parts: SplitResult) -> str:
+    """``normalise_url`` of a URL already split; raises ValueError for a malformed port."""
+    host = (parts.hostname or "").removeprefix("www.")
+    port = parts.port
     if host in _TWITTER_HOSTS:
         host = "twitter.com"
     if port and port not in (80, 443):
         host = f"{host}:{port}"
     path = parts.path.rstrip("/")
-    if host == "arxiv.org" and (match := _ARXIV_RE.match(path)):
-        path = f"/abs/{match['id']}"
-    query = sorted(
-        (k, v)
-        for k, v in parse_qsl(parts.query, keep_blank_values=True)
-        if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
-    )
-    return urlunsplit(("https", host, path, urlencode(query), ""))
+    if (host == "arxiv.org" or host.endswith(".arxiv.org")) and (match := _ARXIV_RE.match(path)):
+        host, path = "arxiv.org", f"/abs/{match['id']}"
+    query = ""
+    # A tweet is its path; its query (?s=20, ?t=...) only says how it was shared.
+    if parts.query and host != "twitter.com":
+        query = urlencode(
+            sorted(
+                (k, v)
+                for k, v in parse_qsl(parts.query, keep_blank_values=True)
+                if not k.lower().startswith("utm_") and k.lower() not in _TRACKING_PARAMS
+            )
+        )
+    return urlunsplit(("https", host, path, query, ""))
 
 
 def normalise_title(title: str) -> str:
-    text = unicodedata.normalize("NFKD", title).encode("ascii", "ignore").decode().lower()
-    words = re.findall(r"[a-z0-9]+", text)
+    """Lowercase words without accents, punctuation or little words, for comparing titles."""
+    text = title
+    if not text.isascii():
+        text = "".join(
+            c for c in unicodedata.normalize("NFKD", text) if not unicodedata.combining(c)
+        )
+    words = _WORD_RE.findall(text.casefold())
     return " ".join(w for w in words if w not in _TITLE_STOPWORDS)
+
+
+def _numbers(text: str) -> list[str]:
+    return [word for word in text.split() if word.isdigit()]
+
+
+def _blocking_keys(text: str) -> set[str]:
+    """Keys two texts share when they differ in at most one word, or (short) one character."""
+    words = text.split()
+    if not words:
+        return set()
+    compact = "".join(words)
+    keys = {compact}
+    if len(words) > 1:
+        # " ~" keeps these apart from the compact keys, which have no spaces.
+        keys.add(" ".join(words) + " ~")
+        keys.update(" ".join(words[:i] + words[i + 1 :]) + " ~" for i in range(len(words)))
+    if len(compact) <= SHORT_KEY:
+        keys.update(compact[:i] + compact[i + 1 :] for i in range(len(compact)))
+    return keys
+
+
+def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int]]:
+    """Index pairs (earlier, later) of texts whose difflib ratio is at least ``threshold``.
+
+    Comparing every pair is quadratic, too slow for a large catalog. Only
+    candidates are compared: texts equal but for spaces, for one word (added,
+    removed or changed) or, when short, for one character; that is how near
+    duplicates come about (a typo, a plural, ``Part 1``, ``MLOps`` against
+    ``ML Ops``). Each pair is reported once, in index order.
+    """
+    # difflib's ratio depends on which text comes first, so texts are compared
+    # in sorted order: the answer never depends on how the files are named.
+    order = sorted(range(len(texts)), key=texts.__getitem__)
+    buckets: dict[str, list[int]] = {}
+    for position, index in enumerate(order):
+        for key in _blocking_keys(texts[index]):
+            buckets.setdefault(key, []).append(position)
+    earlier: dict[int, set[int]] = {}
+    for members in buckets.values():
+        for place in range(1, len(members)):
+            earlier.setdefault(members[place], set()).update(members[:place])
+    pairs = []
+    # One matcher per later text: difflib indexes its second sequence once.
+    matcher = difflib.SequenceMatcher(None, autojunk=False)
+    for second in sorted(earlier):
+        b = texts[order[second]]
+        matcher.set_seq2(b)
+        for first in sorted(earlier[second]):
+            a = texts[order[first]]
+            if a != b:
+                # The length bound is difflib's real_quick_ratio, without its call.
+                if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
+                    continue
+                matcher.set_seq1(a)
+                if matcher.quick_ratio() < threshold or matcher.ratio() < threshold:
+                    continue
+            pairs.append((min(order[first], order[second]), max(order[first], order[second])))
+    return sorted(pairs)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
@@ -148,6 +229,8 @@ class _Checker:
         self.tag_lookup: dict[str, str] = {}
         self.tag_lines: dict[str, int] = {}
         self.company_lookup: dict[str, str] = {}
+        self.url_keys: dict[str, str] = {}
+        """Each valid URL normalised, by file, for finding one resource listed twice."""
 
     def add(
         self,
@@ -256,20 +339,17 @@ class _Checker:
     def near_duplicates(
         self, path: str, names: Mapping[str, str], lines: Mapping[str, int], kind: str
     ) -> None:
-        keys = {ident: lookup_key(name).replace(" ", "") for ident, name in names.items()}
-        idents = sorted(keys)
-        for index, first in enumerate(idents):
-            for second in idents[index + 1 :]:
-                ratio = difflib.SequenceMatcher(None, keys[first], keys[second]).ratio()
-                if ratio >= 0.9:
-                    self.add(
-                        path,
-                        lines.get(second, 1),
-                        second,
-                        f"is very close to {kind} '{first}'",
-                        f"merge them and keep the other spelling as an alias of '{first}'",
-                        "warning",
-                    )
+        idents = sorted(names)
+        keys = [lookup_key(names[ident]) for ident in idents]
+        for first, second in similar_pairs(keys, NEAR_DUPLICATE_NAME):
+            self.add(
+                path,
+                lines.get(idents[second], 1),
+                idents[second],
+                f"is very close to {kind} '{idents[first]}'",
+                f"merge them and keep the other spelling as an alias of '{idents[first]}'",
+                "warning",
+            )
 
     # Entry fields.
 
@@ -317,11 +397,11 @@ class _Checker:
         value = self.text_field(path, fields, key, required=True)
         if value is None:
             return None
-        line = _line_of(fields, key)
-        problem, hint = url_problem(value)
-        if problem:
-            self.add(path, line, key, problem, hint)
+        problem, hint, parts = _check_url(value)
+        if parts is None:
+            self.add(path, _line_of(fields, key), key, problem, hint)
             return None
+        self.url_keys[path] = _normalise_parts(parts)
         return value
 
     def date(self, path: str, fields: LineDict, key: str, required: bool) -> datetime.date | None:
@@ -501,7 +581,7 @@ class _Checker:
         seen: dict[str, Entry] = {}
         kept: list[Entry] = []
         for entry in entries:
-            key = normalise_url(entry.url)
+            key = self.url_keys[entry.path]
             first = seen.get(key)
             if first is None:
                 seen[key] = entry
@@ -518,31 +598,20 @@ class _Checker:
         return kept
 
     def duplicate_titles(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> None:
-        buckets: dict[str, list[tuple[str, Entry]]] = {}
-        for entry in entries:
-            norm = normalise_title(entry.title)
-            words = norm.split()
-            buckets.setdefault(" ".join(words[:2]), []).append((norm, entry))
-        for bucket in buckets.values():
-            if len(bucket) < 2:
-                continue
-            for index, (norm, entry) in enumerate(bucket):
-                for other_norm, other in bucket[:index]:
-                    if len(bucket) > 200 and norm != other_norm:
-                        continue
-                    matcher = difflib.SequenceMatcher(None, norm, other_norm)
-                    if norm == other_norm or (
-                        matcher.real_quick_ratio() >= 0.92 and matcher.ratio() >= 0.92
-                    ):
-                        self.add(
-                            entry.path,
-                            _line_of(raws[entry.slug].fields, "title"),
-                            "title",
-                            f"is very like the title of {other.path}",
-                            "if it is the same work, keep one entry",
-                            "warning",
-                        )
-                        break
+        ordered = sorted(entries, key=lambda e: e.path)
+        titles = [normalise_title(entry.title) for entry in ordered]
+        for first, second in similar_pairs(titles, NEAR_DUPLICATE_TITLE):
+            if _numbers(titles[first]) != _numbers(titles[second]):
+                continue  # Part 1 and Part 2, or 2022 and 2023 editions, are different works
+            entry = ordered[second]
+            self.add(
+                entry.path,
+                _line_of(raws[entry.slug].fields, "title"),
+                "title",
+                f"is very like the title of {ordered[first].path}",
+                "if it is the same work, keep one entry",
+                "warning",
+            )
 
     def single_use_tags(self, catalog: Catalog) -> None:
         for ident, tagged in catalog.by_tag.items():
@@ -569,27 +638,41 @@ def _date_hint(text: str) -> str:
 
 def url_problem(value: str) -> tuple[str, str]:
     """(problem, hint) for a URL that is not absolute http(s), or ("", "") when it is fine."""
+    problem, hint, _ = _check_url(value)
+    return problem, hint
+
+
+def _check_url(value: str) -> tuple[str, str, SplitResult | None]:
+    """``url_problem``, and the split URL when there is no problem, so it is split once."""
     if len(value) > MAX_URL_LENGTH:
-        return f"is {len(value)} characters; at most {MAX_URL_LENGTH}", ""
-    if any(ch.isspace() for ch in value):
-        return "contains spaces", "encode spaces as %20 or remove them"
+        return f"is {len(value)} characters; at most {MAX_URL_LENGTH}", "", None
+    if _SPACE_RE.search(value):
+        return "contains spaces", "encode spaces as %20 or remove them", None
     try:
         parts = urlsplit(value)
         parts.port  # noqa: B018 - raises ValueError for a malformed port
     except ValueError:
-        return f"'{value}' is not a valid URL", "check the host and port"
+        return f"'{value}' is not a valid URL", "check the host and port", None
     if not parts.scheme:
-        return f"'{value}' is not absolute", f"write https://{value.lstrip('/')}"
+        return f"'{value}' is not absolute", f"write https://{value.lstrip('/')}", None
     if parts.scheme.lower() not in ("http", "https"):
-        return f"must use http or https, not '{parts.scheme}'", "link to a web page"
+        return f"must use http or https, not '{parts.scheme}'", "link to a web page", None
     host = (parts.hostname or "").rstrip(".")
     if not host:
-        return f"'{value}' has no host", "write it as https://host/path"
-    if host.lower().removeprefix("www.") in _PLACEHOLDER_HOSTS:
-        return f"'{value}' is a placeholder", "use the real address"
-    if not _HOST_RE.match(host.lower()):
-        return f"host '{host}' is not a valid domain name", "check for typos in the address"
-    return "", ""
+        return f"'{value}' has no host", "write it as https://host/path", None
+    if host.removeprefix("www.") in _PLACEHOLDER_HOSTS:
+        return f"'{value}' is a placeholder", "use the real address", None
+    if not _HOST_RE.match(host) and not _HOST_RE.match(_ascii_host(host)):
+        return f"host '{host}' is not a valid domain name", "check for typos in the address", None
+    return "", "", parts
+
+
+def _ascii_host(host: str) -> str:
+    """An internationalised host (bücher.de) in the ASCII form DNS uses, or "" if it has none."""
+    try:
+        return host.encode("idna").decode("ascii")
+    except UnicodeError:
+        return ""
 
 
 def validate(raw: RawContent, today: datetime.date) -> Validated:
