@@ -14,7 +14,10 @@ import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from readinglist import __version__, build, export, importer, new
+from rich.console import Console
+from rich.progress import Progress
+
+from readinglist import __version__, build, export, importer, links, new
 from readinglist.config import SiteConfig
 from readinglist.errors import (
     Problem,
@@ -256,14 +259,221 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _non_negative(text: str) -> float:
+def _number(text: str, low: float, low_allowed: bool) -> float:
     try:
         value = float(text)
     except ValueError:
-        value = -1.0
-    if not value >= 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"'{text}' is not a number of 0 or more")
+        value = float("nan")
+    if not (value > low or (low_allowed and value == low)) or value == float("inf"):
+        bound = f"of {low:g} or more" if low_allowed else f"above {low:g}"
+        raise argparse.ArgumentTypeError(f"'{text}' is not a number {bound}")
     return value
+
+
+def _non_negative(text: str) -> float:
+    return _number(text, 0, low_allowed=True)
+
+
+def _positive(text: str) -> float:
+    return _number(text, 0, low_allowed=False)
+
+
+def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    defaults, policy = links.LinkSettings(), links.LinkPolicy()
+    parser = commands.add_parser(
+        "links",
+        help="find dead, moved and blocked links",
+        description=(
+            "Request every entry's URL (HEAD, then GET when HEAD is refused) a few at a time"
+            " per host, and report each that is moved (update it), dead, unreachable, broken"
+            " by redirects, or unverifiable (a bot wall, never called dead), as"
+            " PATH:LINE: url: message, then a summary table. A failure is reported only once"
+            " it repeats in runs a day or more apart; until then it is 'unconfirmed'."
+            f" Remembers results in {links.DEFAULT_CACHE}. Exit 1 when a link is dead or"
+            " unreachable, 0 otherwise, 2 when the options or git fail."
+        ),
+    )
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument(
+        "--only-changed",
+        metavar="REF",
+        help="check only entries changed since the git ref REF, e.g. origin/main",
+    )
+    parser.add_argument(
+        "--max-age",
+        type=_non_negative,
+        default=policy.max_age.days,
+        metavar="DAYS",
+        help=f"do not request again a URL found OK within DAYS (default: {policy.max_age.days})",
+    )
+    parser.add_argument(
+        "--format",
+        choices=("text", "json", "github"),
+        default="text",
+        help="text for people, github for pull-request annotations, json for tools",
+    )
+    parser.add_argument(
+        "--concurrency",
+        type=_positive_int,
+        default=defaults.per_host,
+        metavar="N",
+        help=f"at most N requests at a time to one host (default: {defaults.per_host})",
+    )
+    parser.add_argument(
+        "--pause",
+        type=_non_negative,
+        default=defaults.pause,
+        metavar="SECONDS",
+        help=f"rest between requests to one host (default: {defaults.pause})",
+    )
+    parser.add_argument(
+        "--timeout",
+        type=_positive,
+        default=defaults.timeout,
+        metavar="SECONDS",
+        help=f"give up on a silent server after SECONDS (default: {defaults.timeout:g})",
+    )
+    parser.add_argument(
+        "--confirm-runs",
+        type=_positive_int,
+        default=policy.confirm_runs,
+        metavar="N",
+        help=f"report a failure after N failing runs in a row (default: {policy.confirm_runs})",
+    )
+    parser.add_argument(
+        "--confirm-days",
+        type=_non_negative,
+        default=policy.confirm_gap.days,
+        metavar="DAYS",
+        help=(
+            "...the first and last of them at least DAYS apart"
+            f" (default: {policy.confirm_gap.days})"
+        ),
+    )
+    parser.add_argument(
+        "--cache",
+        default=links.DEFAULT_CACHE,
+        metavar="FILE",
+        help=f"where results are remembered (default: {links.DEFAULT_CACHE})",
+    )
+    parser.set_defaults(run=_run_links)
+
+
+def _plain_log() -> tuple[Callable[[int], None], Callable[[str, links.Observation], None]]:
+    """One line per URL on standard error, for logs and pipes."""
+    total = done = 0
+
+    def start(count: int) -> None:
+        nonlocal total
+        total = count
+        sys.stderr.write(f"requesting {count} URLs\n")
+
+    def result(url: str, observation: links.Observation) -> None:
+        nonlocal done
+        done += 1
+        sys.stderr.write(f"[{done}/{total}] {observation.verdict}: {url}\n")
+
+    return start, result
+
+
+def _run_links(args: argparse.Namespace) -> int:
+    raw = load_content(args.content)
+    only = None
+    if args.only_changed is not None:
+        only, problems = links.changed_entry_names(args.content, args.only_changed)
+        if problems:
+            sys.stderr.write("".join(p.format() + "\n" for p in problems))
+            return 2
+    targets = links.link_targets(raw, only)
+    if raw.problems:
+        sys.stderr.write(
+            f"{len(raw.problems)} problems stop some files from being read; run readinglist check\n"
+        )
+    settings = links.LinkSettings(per_host=args.concurrency, pause=args.pause, timeout=args.timeout)
+    policy = links.LinkPolicy(
+        max_age=datetime.timedelta(days=args.max_age),
+        confirm_runs=args.confirm_runs,
+        confirm_gap=datetime.timedelta(days=args.confirm_days),
+    )
+
+    def check(
+        on_start: Callable[[int], None], on_result: Callable[[str, links.Observation], None]
+    ) -> links.LinkReport:
+        return links.check_links(
+            targets,
+            args.cache,
+            settings,
+            policy,
+            on_result=on_result,
+            whole_catalog=only is None,
+            on_start=on_start,
+        )
+
+    if sys.stderr.isatty():
+        with Progress(console=Console(stderr=True), transient=True) as progress:
+            task = progress.add_task("checking links", total=None)
+            report = check(
+                lambda count: progress.update(task, total=count),
+                lambda url, observation: progress.advance(task),
+            )
+    else:
+        report = check(*_plain_log())
+    problems = links.report_problems(report, policy)
+    if args.format == "json":
+        sys.stdout.write(links.report_json(report))
+    elif args.format == "github":
+        sys.stdout.write(format_github(problems, len(report.results)))
+        sys.stdout.write(links.summary_table(report))
+    else:
+        sys.stdout.write(format_text(problems, len(report.results)))
+        sys.stdout.write(links.summary_table(report))
+    return 1 if report.failed else 0
+
+
+def _add_docs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "docs",
+        help="regenerate the field reference in CONTRIBUTING.md",
+        description=(
+            "Rewrite the field reference table in CONTRIBUTING.md (between its marker"
+            " comments) from the model's field definitions. With --check, change nothing"
+            " and exit 1 when the file is out of date."
+        ),
+    )
+    parser.add_argument(
+        "--file", default="CONTRIBUTING.md", help="the file to update (default: CONTRIBUTING.md)"
+    )
+    parser.add_argument(
+        "--check", action="store_true", help="only report whether the file is up to date"
+    )
+    parser.set_defaults(run=_run_docs)
+
+
+def _run_docs(args: argparse.Namespace) -> int:
+    path = Path(args.file)
+    try:
+        current = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        sys.stderr.write(f"{path}: cannot be read: {exc.strerror or exc}\n")
+        return 1
+    updated = new.with_field_reference(current)
+    if updated is None:
+        sys.stderr.write(
+            f"{path}:1: file: has no field reference markers (put the lines"
+            f" {new.REFERENCE_START} and {new.REFERENCE_END} where the table goes)\n"
+        )
+        return 1
+    if updated == current:
+        sys.stderr.write(f"{path} is up to date\n")
+        return 0
+    if args.check:
+        sys.stderr.write(f"{path} is out of date: run readinglist docs\n")
+        return 1
+    path.write_text(updated, encoding="utf-8")
+    sys.stderr.write(f"updated the field reference in {path}\n")
+    return 0
 
 
 def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -331,57 +541,14 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
-def _add_docs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    parser = commands.add_parser(
-        "docs",
-        help="regenerate the field reference in CONTRIBUTING.md",
-        description=(
-            "Rewrite the field reference table in CONTRIBUTING.md (between its marker"
-            " comments) from the model's field definitions. With --check, change nothing"
-            " and exit 1 when the file is out of date."
-        ),
-    )
-    parser.add_argument(
-        "--file", default="CONTRIBUTING.md", help="the file to update (default: CONTRIBUTING.md)"
-    )
-    parser.add_argument(
-        "--check", action="store_true", help="only report whether the file is up to date"
-    )
-    parser.set_defaults(run=_run_docs)
-
-
-def _run_docs(args: argparse.Namespace) -> int:
-    path = Path(args.file)
-    try:
-        current = path.read_text(encoding="utf-8")
-    except OSError as exc:
-        sys.stderr.write(f"{path}: cannot be read: {exc.strerror or exc}\n")
-        return 1
-    updated = new.with_field_reference(current)
-    if updated is None:
-        sys.stderr.write(
-            f"{path}:1: file: has no field reference markers (put the lines"
-            f" {new.REFERENCE_START} and {new.REFERENCE_END} where the table goes)\n"
-        )
-        return 1
-    if updated == current:
-        sys.stderr.write(f"{path} is up to date\n")
-        return 0
-    if args.check:
-        sys.stderr.write(f"{path} is out of date: run readinglist docs\n")
-        return 1
-    path.write_text(updated, encoding="utf-8")
-    sys.stderr.write(f"updated the field reference in {path}\n")
-    return 0
-
-
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
     _add_new,
     _add_import,
     _add_export,
-    _add_build,
+    _add_links,
     _add_docs,
+    _add_build,
 )
 
 
