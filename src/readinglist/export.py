@@ -14,6 +14,7 @@ import html
 import io
 import json
 import re
+from collections.abc import Callable
 from typing import Any
 
 from readinglist.config import SiteConfig
@@ -74,9 +75,23 @@ def catalog_document(catalog: Catalog) -> dict[str, Any]:
     }
 
 
+def _json_rows(items: list[dict[str, Any]]) -> str:
+    return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]"
+
+
 def catalog_json(catalog: Catalog) -> str:
-    """``catalog_document`` as stable, readable JSON text ending in a newline."""
-    return json.dumps(catalog_document(catalog), indent=1, ensure_ascii=False) + "\n"
+    """``catalog_document`` as stable JSON text, one entry, tag or company a line.
+
+    A line per item keeps diffs readable; indenting every field would go through the
+    pure-Python encoder, many times slower on a large catalog.
+    """
+    document = catalog_document(catalog)
+    return (
+        f'{{"version": {document["version"]},\n'
+        f'"entries": {_json_rows(document["entries"])},\n'
+        f'"tags": {_json_rows(document["tags"])},\n'
+        f'"companies": {_json_rows(document["companies"])}}}\n'
+    )
 
 
 CSV_COLUMNS: tuple[str, ...] = (
@@ -125,7 +140,11 @@ def github_anchor(heading: str) -> str:
     return re.sub(r"[^\w\- ]", "", heading.strip().lower()).replace(" ", "-")
 
 
-def catalog_markdown(catalog: Catalog, config: SiteConfig | None = None) -> str:
+def catalog_markdown(
+    catalog: Catalog,
+    config: SiteConfig | None = None,
+    render: Callable[[str], str] | None = None,
+) -> str:
     """An awesome-list style Markdown list: a section per tag, newest first within it.
 
     Summaries become one line of plain text (their Markdown rendered and
@@ -133,7 +152,8 @@ def catalog_markdown(catalog: Catalog, config: SiteConfig | None = None) -> str:
     HTML or links where the list is shown.
     """
     config = config or SiteConfig()
-    render = markdown_renderer()
+    # The site passes its already rendered summaries; each entry shows under every tag.
+    render = render or markdown_renderer()
     sections = [(catalog.tags[ident], entries) for ident, entries in catalog.by_tag.items()]
     sections.sort(key=lambda section: section[0].name.lower())
     count = len(catalog.entries)

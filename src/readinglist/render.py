@@ -151,6 +151,17 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         return prefix + url
 
     env.globals.update(base=base, absolute=absolute, config=config)
+    # An entry appears in several lists (home, tags, company, year, kind): render its
+    # list item once per process and reuse it.
+    items: dict[str, Markup] = {}
+
+    def entry_item(view: EntryView) -> Markup:
+        html = items.get(view.slug)
+        if html is None:
+            html = items[view.slug] = Markup(env.get_template("_item.html").render(e=view))
+        return html
+
+    env.globals["entry_item"] = entry_item
     return env
 
 
@@ -204,7 +215,11 @@ def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
                 both = pairs[pair] = member_sets[pair[0]] & member_sets[pair[1]]
             shared.update(both)
         shared.pop(i, None)
-        chosen = [n for n, _ in heapq.nsmallest(count, shared.items(), key=lambda x: (-x[1], x[0]))]
+        # One integer per candidate, larger for more shared tags and then for newer
+        # entries, so the C heap compares plain ints instead of calling a key function.
+        scale = len(entries)
+        best = heapq.nlargest(count, [c * scale + scale - 1 - n for n, c in shared.items()])
+        chosen = [scale - 1 - value % scale for value in best]
         if len(chosen) < count:
             seen = {i, *chosen}
             for n in heapq.merge(*(members[t] for t in entry.tags)):
@@ -287,6 +302,8 @@ class _Planner:
     views: Mapping[str, EntryView]
     fingerprints: Mapping[str, str]
     version: str
+    summaries: Mapping[str, str]
+    """Rendered summaries by :func:`body_key`."""
     pages: list[Page] = field(default_factory=list)
 
     def add(
@@ -428,6 +445,7 @@ def plan_site(
         {e.slug: entry_view(e, catalog, bodies) for e in catalog.entries},
         {e.slug: entry_fingerprint(e) for e in catalog.entries},
         version,
+        bodies,
     )
     _plan_entries(planner)
     _plan_lists(planner)
@@ -767,7 +785,7 @@ def _plan_files(planner: _Planner) -> None:
     planner.add(
         "list.md",
         "list.md",
-        {"catalog": catalog, "config": config},
+        {"catalog": catalog, "config": config, "summaries": planner.summaries},
         *sorted(planner.fingerprints.values()),
         vocabulary_key(catalog),
         config.title,
@@ -789,7 +807,13 @@ def render_page(plan: SitePlan, page: Page) -> bytes:
     if page.template == "catalog.json":
         return catalog_json(page.context["catalog"]).encode()
     if page.template == "list.md":
-        return catalog_markdown(page.context["catalog"], page.context["config"]).encode()
+        summaries: Mapping[str, str] = page.context["summaries"]
+        text = catalog_markdown(
+            page.context["catalog"],
+            page.context["config"],
+            lambda summary: summaries.get(body_key(summary), ""),
+        )
+        return text.encode()
     if page.template == "robots.txt":
         return str(page.context["text"]).encode()
     text = plan.environment.get_template(page.template).render(page.context)
