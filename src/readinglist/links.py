@@ -396,35 +396,48 @@ def redirect_target(current: str, location: str | None, seen: Sequence[str]) -> 
 # Asking the servers (I/O).
 
 
-class _HostGate:
-    """Per-host request slots, each resting ``pause`` seconds after use, and a global cap.
+class _Hosts:
+    """Each host's request slots and its own HTTP client, and a cap on requests in flight.
 
-    A slot's ready time travels through a queue: taking one waits for a free
-    slot, then sleeps until it has rested; giving it back stamps when it may be
-    used next. No slot is held while resting, so the last request to a host
-    costs no trailing pause.
+    A slot's ready time travels through the host's queue: taking one waits for
+    a free slot, then sleeps until it has rested ``pause``; giving it back
+    stamps when it may be used next. No slot is held while resting, so the last
+    request to a host costs no trailing pause. A client per host keeps each
+    connection pool as small as the per-host limit: httpcore's pool does work
+    in proportion to all its connections on every request, which one shared
+    pool over many hosts turns quadratic.
     """
 
     def __init__(self, settings: LinkSettings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self.slots: dict[str, asyncio.Queue[float]] = {}
+        self.hosts: dict[str, tuple[asyncio.Queue[float], httpx.AsyncClient]] = {}
         self.in_flight = asyncio.Semaphore(settings.total)
+        # Loading the CA bundle is the slow part of making a client: do it once.
+        self.tls = httpx.create_ssl_context(trust_env=settings.trust_env)
 
-    def _queue(self, host: str) -> asyncio.Queue[float]:
-        queue = self.slots.get(host)
-        if queue is None:
-            queue = asyncio.Queue()
-            for _ in range(max(1, self.settings.per_host)):
-                queue.put_nowait(0.0)
-            self.slots[host] = queue
-        return queue
+    def _host(self, host: str) -> tuple[asyncio.Queue[float], httpx.AsyncClient]:
+        known = self.hosts.get(host)
+        if known is not None:
+            return known
+        per_host = max(1, self.settings.per_host)
+        slots: asyncio.Queue[float] = asyncio.Queue()
+        for _ in range(per_host):
+            slots.put_nowait(0.0)
+        client = httpx.AsyncClient(
+            follow_redirects=False,
+            timeout=httpx.Timeout(self.settings.timeout),
+            limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
+            headers={"User-Agent": self.settings.user_agent},
+            trust_env=self.settings.trust_env,
+            verify=self.tls,
+        )
+        self.hosts[host] = (slots, client)
+        return slots, client
 
-    async def send(
-        self, client: httpx.AsyncClient, method: str, url: str
-    ) -> tuple[int, str, httpx.Headers]:
-        queue = self._queue((urlsplit(url).hostname or "").lower())
-        ready = await queue.get()
+    async def send(self, method: str, url: str) -> tuple[int, str, httpx.Headers]:
+        slots, client = self._host((urlsplit(url).hostname or "").lower())
+        ready = await slots.get()
         try:
             wait = ready - self.clock.monotonic()
             if wait > 0:
@@ -438,18 +451,22 @@ class _HostGate:
                     # The page is never downloaded: status and headers are the answer.
                     return response.status_code, response.reason_phrase, response.headers
         finally:
-            queue.put_nowait(self.clock.monotonic() + self.settings.pause)
+            slots.put_nowait(self.clock.monotonic() + self.settings.pause)
+
+    async def aclose(self) -> None:
+        for _, client in self.hosts.values():
+            await client.aclose()
 
 
 async def _ask(
-    client: httpx.AsyncClient, gate: _HostGate, url: str, settings: LinkSettings, clock: Clock
+    hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock
 ) -> tuple[int, str, httpx.Headers] | Observation:
     """One URL, no redirects followed: HEAD, GET when HEAD is refused, retries."""
     method = "HEAD"
     attempt = 0
     while True:
         try:
-            status, reason, headers = await gate.send(client, method, url)
+            status, reason, headers = await hosts.send(method, url)
         except httpx.TimeoutException as exc:
             delay = retry_delay(None, None, attempt, settings, clock.now())
             if delay is None:
@@ -476,13 +493,11 @@ async def _ask(
         attempt += 1
 
 
-async def _check_one(
-    client: httpx.AsyncClient, gate: _HostGate, url: str, settings: LinkSettings, clock: Clock
-) -> Observation:
+async def _check_one(hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock) -> Observation:
     hops: list[tuple[str, int]] = []
     current = url
     while True:
-        answer = await _ask(client, gate, current, settings, clock)
+        answer = await _ask(hosts, current, settings, clock)
         if isinstance(answer, Observation):
             if hops:
                 return replace(answer, detail=f"{answer.detail} at {current}", final_url=current)
@@ -508,24 +523,18 @@ async def check_urls(
     on_result: Callable[[str, Observation], None] | None = None,
 ) -> dict[str, Observation]:
     """Ask for every URL concurrently, politely; ``on_result`` hears each as it finishes."""
-    gate = _HostGate(settings, clock)
-    timeout = httpx.Timeout(settings.timeout)
-    limits = httpx.Limits(max_connections=settings.total, max_keepalive_connections=settings.total)
-    async with httpx.AsyncClient(
-        follow_redirects=False,
-        timeout=timeout,
-        limits=limits,
-        headers={"User-Agent": settings.user_agent},
-        trust_env=settings.trust_env,
-    ) as client:
+    hosts = _Hosts(settings, clock)
 
-        async def one(url: str) -> tuple[str, Observation]:
-            observation = await _check_one(client, gate, url, settings, clock)
-            if on_result is not None:
-                on_result(url, observation)
-            return url, observation
+    async def one(url: str) -> tuple[str, Observation]:
+        observation = await _check_one(hosts, url, settings, clock)
+        if on_result is not None:
+            on_result(url, observation)
+        return url, observation
 
+    try:
         done = await asyncio.gather(*(one(url) for url in dict.fromkeys(urls)))
+    finally:
+        await hosts.aclose()
     return dict(done)
 
 
