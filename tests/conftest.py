@@ -35,6 +35,13 @@ def prefixed_site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[ServedSi
         yield ServedSite(out, url)
 
 
+@pytest.fixture(params=["site", "prefixed_site"])
+def any_site(request: pytest.FixtureRequest) -> ServedSite:
+    """The fixture catalog served at the root, then under ``/readinglist/``."""
+    served: ServedSite = request.getfixturevalue(request.param)
+    return served
+
+
 @pytest.fixture(scope="session")
 def browser() -> Iterator[Browser]:
     """Headless Chromium, shared by every browser test; each test opens its own context."""

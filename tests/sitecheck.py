@@ -16,6 +16,7 @@ import threading
 import urllib.error
 import urllib.parse
 import urllib.request
+from collections import deque
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -23,7 +24,7 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Playwright
+from playwright.sync_api import Browser, ConsoleMessage, Page, Playwright, Route
 
 REPO = Path(__file__).resolve().parent.parent
 FIXTURE_CONTENT = REPO / "tests" / "fixtures" / "content"
@@ -38,6 +39,23 @@ CHROMIUM_ARGS = (
     "--no-first-run",
 )
 NOT_FOUND_PAGE = "404.html"
+PAGE_TYPES = {
+    "home": "",
+    "entry": "entries/michelangelo/",
+    "tag index": "tags/",
+    "tag": "tags/feature-store/",
+    "company index": "companies/",
+    "company": "companies/uber/",
+    "year index": "years/",
+    "year": "years/2017/",
+    "kind index": "kinds/",
+    "kind": "kinds/paper/",
+    "new": "new/",
+    "stats": "stats/",
+    "search": "search/?q=feature+store",
+    "404": NOT_FOUND_PAGE,
+}
+"""One page of each kind the fixture catalog builds, by its site-relative address."""
 TIMEOUT_SECONDS = 10
 
 
@@ -68,6 +86,9 @@ def build_site(content: Path, out: Path, base_url: str, *, search: bool = True) 
         str(out),
         "--base-url",
         base_url,
+        # A fresh cache: every test session checks a cold build and leaves .cache/ alone.
+        "--cache",
+        str(out.parent / "cache"),
     ]
     if not search:
         command.append("--no-search")
@@ -133,6 +154,46 @@ def serve(out: Path, prefix: str = "/") -> Iterator[str]:
         thread.join()
 
 
+@dataclass(frozen=True)
+class WatchedPage:
+    """A browser page and what went wrong while it was used."""
+
+    page: Page
+    console_errors: list[str]
+    """Console errors and uncaught exceptions, each with the page it happened on."""
+    foreign_requests: list[str]
+    """Requests to any host but the local server; blocked, and recorded here."""
+
+
+@contextmanager
+def watched_page(browser: Browser, site: ServedSite, **options: Any) -> Iterator[WatchedPage]:
+    """A page in a fresh context (``options`` go to ``new_context``) that records console
+    errors and blocks, and records, every request to another host."""
+    context = browser.new_context(**options)
+    page = context.new_page()
+    watched = WatchedPage(page, [], [])
+    origin = _origin(site.url) + "/"
+
+    def on_console(message: ConsoleMessage) -> None:
+        if message.type == "error":
+            watched.console_errors.append(f"{page.url}: {message.text}")
+
+    def on_request(route: Route) -> None:
+        if route.request.url.startswith(origin):
+            route.continue_()
+        else:
+            watched.foreign_requests.append(route.request.url)
+            route.abort()
+
+    page.on("console", on_console)
+    page.on("pageerror", lambda error: watched.console_errors.append(f"{page.url}: {error}"))
+    context.route("**/*", on_request)
+    try:
+        yield watched
+    finally:
+        context.close()
+
+
 def launch_chromium(playwright: Playwright) -> Browser:
     """Debian's Chromium, headless; Playwright's own browser download is never used."""
     return playwright.chromium.launch(
@@ -193,20 +254,21 @@ class Crawl:
     """For each address, the pages that link to it (fragments included in the key)."""
     pages: dict[str, _PageParts] = field(default_factory=dict)
     """Every HTML page reached, parsed."""
+    clicks: dict[str, int] = field(default_factory=dict)
+    """For each address, the fewest links followed from a start page to reach it."""
 
     def broken(self) -> list[str]:
         """``page -> link: why`` for every internal link that does not resolve."""
         found: list[str] = []
         for link, sources in sorted(self.referrers.items()):
             address, _, fragment = link.partition("#")
-            response = self.fetched[address]
-            if response.status != 200:
-                why = f"HTTP {response.status}"
-            elif fragment and address in self.pages and fragment not in self.pages[address].ids:
-                why = f"no element with id {fragment!r}"
-            else:
-                continue
-            found.extend(f"{source} -> {link}: {why}" for source in sorted(sources))
+            for source in sorted(sources):
+                # A link within the page itself (the skip link) needs no fetch, only its id.
+                status = 200 if address == source else self.fetched[address].status
+                if status != 200:
+                    found.append(f"{source} -> {link}: HTTP {status}")
+                elif fragment and fragment not in self.pages[address].ids:
+                    found.append(f"{source} -> {link}: no element with id {fragment!r}")
         return found
 
     def feeds(self) -> list[str]:
@@ -234,17 +296,19 @@ def fetch(address: str) -> Fetched:
 
 
 def crawl(*starts: str) -> Crawl:
-    """Follow every same-origin link from ``starts``; other hosts are never contacted."""
+    """Follow every same-origin link from ``starts``, breadth first; other hosts are never
+    contacted."""
     origin = _origin(starts[0])
     result = Crawl(origin)
-    queue = [urllib.parse.urldefrag(start).url for start in starts]
-    start_addresses = set(queue)
+    queue = deque((urllib.parse.urldefrag(start).url, 0) for start in starts)
+    start_addresses = {address for address, _ in queue}
     while queue:
-        address = queue.pop()
+        address, clicks = queue.popleft()
         if address in result.fetched:
             continue
         response = fetch(address)
         result.fetched[address] = response
+        result.clicks[address] = clicks
         # A start page is read whatever its status (a missing address shows the 404 page).
         if response.content_type != "text/html" or (
             response.status != 200 and address not in start_addresses
@@ -259,7 +323,7 @@ def crawl(*starts: str) -> Crawl:
             if _origin(link) != origin:
                 continue
             result.referrers.setdefault(link, set()).add(address)
-            queue.append(urllib.parse.urldefrag(link).url)
+            queue.append((urllib.parse.urldefrag(link).url, clicks + 1))
     return result
 
 
@@ -283,11 +347,26 @@ def html_files(out: Path) -> list[Path]:
     )
 
 
-def is_redirect(html_file: Path) -> bool:
-    """True for the pages that only send readers on (an old tag or company address)."""
+def redirect_target(html_file: Path) -> str | None:
+    """Where a page sends readers on at once (``<meta http-equiv="refresh">``), if anywhere:
+    the pages kept at an old tag or company address do."""
     parts = _PageParts()
     parts.feed(html_file.read_text(encoding="utf-8"))
-    return parts.redirect is not None
+    return parts.redirect
+
+
+def is_redirect(html_file: Path) -> bool:
+    return redirect_target(html_file) is not None
+
+
+def reader_pages(site: ServedSite) -> set[str]:
+    """The address of every page meant to be linked to: all but the 404 page and the
+    redirects from old addresses."""
+    return {
+        page_address(site, path)
+        for path in html_files(site.out)
+        if path.name != NOT_FOUND_PAGE and not is_redirect(path)
+    }
 
 
 def run_vnu(folder: Path) -> list[dict[str, Any]]:
