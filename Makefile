@@ -61,6 +61,10 @@ test: install test-deps lint typecheck workflows ## Everything: lint, types, the
 	$(PY) -m pytest
 	$(PY) -m readinglist check --content $(CONTENT)
 
+.PHONY: golden
+golden: install ## Regenerate tests/golden/site/ after an intended change to the site; review with git diff
+	READINGLIST_REGENERATE=1 $(PY) -m pytest -q tests/test_render.py
+
 .PHONY: format
 format: install ## Reformat and fix what ruff can
 	$(VENV)/bin/ruff format src tests bench
@@ -68,4 +72,4 @@ format: install ## Reformat and fix what ruff can
 
 .PHONY: clean
 clean: ## Remove build output and caches (keeps .venv)
-	rm -rf site .pytest_cache .mypy_cache .ruff_cache .hypothesis
+	rm -rf site .site.next .cache .pytest_cache .mypy_cache .ruff_cache .hypothesis

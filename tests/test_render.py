@@ -1,0 +1,383 @@
+"""The rendered site of the fixture catalog, as files a reader's browser would receive.
+
+The whole output tree is compared with the golden copy in ``tests/golden/site/``.
+After an intended change to templates or rendering, regenerate it and review the
+difference in ``git diff``::
+
+    READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_render.py
+
+(``make golden`` does the same).
+"""
+
+from __future__ import annotations
+
+import datetime
+import difflib
+import os
+import re
+import shutil
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+from pathlib import Path
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+
+from readinglist.config import SiteConfig
+from readinglist.load import load_content
+from readinglist.model import Catalog
+from readinglist.render import plan_site, related_entries, render_site
+from readinglist.validate import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+GOLDEN = Path(__file__).parent / "golden" / "site"
+TODAY = datetime.date(2026, 11, 24)
+ATOM = "{http://www.w3.org/2005/Atom}"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = validate(load_content(FIXTURE), TODAY)
+    assert result.ok, [p.format() for p in result.problems]
+    return result.catalog
+
+
+@pytest.fixture(scope="module")
+def site(catalog: Catalog) -> dict[str, bytes]:
+    return render_site(catalog, SiteConfig())
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+def _difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
+    lines: list[str] = []
+    for path in sorted(expected.keys() - actual.keys()):
+        lines.append(f"missing: {path}")
+    for path in sorted(actual.keys() - expected.keys()):
+        lines.append(f"unexpected: {path}")
+    for path in sorted(expected.keys() & actual.keys()):
+        if expected[path] != actual[path]:
+            diff = difflib.unified_diff(
+                expected[path].decode(errors="replace").splitlines(),
+                actual[path].decode(errors="replace").splitlines(),
+                f"golden/{path}",
+                f"rendered/{path}",
+                lineterm="",
+                n=1,
+            )
+            lines.extend(list(diff)[:40])
+    return "\n".join(lines)
+
+
+def test_the_site_matches_the_golden_files(site: dict[str, bytes]) -> None:
+    if os.environ.get("READINGLIST_REGENERATE"):
+        shutil.rmtree(GOLDEN, ignore_errors=True)
+        for path, data in site.items():
+            target = GOLDEN / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(data)
+    difference = _difference(_tree(GOLDEN), site)
+    assert not difference, (
+        "the rendered site differs from tests/golden/site/ (if intended, regenerate with"
+        " READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_render.py):\n" + difference
+    )
+
+
+def test_every_page_type_is_there(site: dict[str, bytes]) -> None:
+    for path in (
+        "index.html",
+        "entries/michelangelo/index.html",
+        "tags/index.html",
+        "tags/feature-store/index.html",
+        "tags/feature-store/feed.xml",
+        "companies/index.html",
+        "companies/uber/index.html",
+        "companies/uber/feed.xml",
+        "years/index.html",
+        "years/2017/index.html",
+        "kinds/index.html",
+        "kinds/paper/index.html",
+        "new/index.html",
+        "new/feed.xml",
+        "stats/index.html",
+        "search/index.html",
+        "feed.xml",
+        "sitemap.xml",
+        "robots.txt",
+        "404.html",
+        "catalog.json",
+        "style.css",
+    ):
+        assert path in site, path
+
+
+def _text(site: dict[str, bytes], path: str) -> str:
+    return site[path].decode()
+
+
+def test_content_is_data_never_a_template(site: dict[str, bytes]) -> None:
+    page = _text(site, "entries/uber-realtime-thread/index.html")
+    assert "A thread about real time ML {{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;" in page
+    assert "49" not in page
+    for path, data in site.items():
+        if not path.endswith((".html", ".xml")):
+            continue  # catalog.json and list.md carry the text as data, for tools
+        text = data.decode()
+        assert "<script>alert" not in text, path
+        assert "onerror" not in text, path
+        assert "javascript:" not in text.lower(), path
+
+
+def test_only_the_search_page_loads_a_script(site: dict[str, bytes]) -> None:
+    with_scripts = sorted(
+        path for path, data in site.items() if path.endswith(".html") and b"<script" in data
+    )
+    assert with_scripts == ["search/index.html"]
+    assert b"pagefind" not in site["index.html"]
+
+
+class _Page(HTMLParser):
+    def __init__(self) -> None:
+        super().__init__()
+        self.links: list[tuple[str, str, str]] = []
+        self.ids: list[str] = []
+        self.h1 = 0
+        self.landmarks: set[str] = set()
+        self.lang = ""
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        values = {name: value or "" for name, value in attrs}
+        if tag == "html":
+            self.lang = values.get("lang", "")
+        if tag == "h1":
+            self.h1 += 1
+        if tag in ("main", "header", "footer", "nav"):
+            self.landmarks.add(tag)
+        if "id" in values:
+            self.ids.append(values["id"])
+        for name in ("href", "src"):
+            if name in values:
+                self.links.append((tag, values.get("rel", ""), values[name]))
+
+
+def _parse(data: bytes) -> _Page:
+    page = _Page()
+    page.feed(data.decode())
+    return page
+
+
+def _html_pages(site: dict[str, bytes]) -> dict[str, _Page]:
+    return {path: _parse(data) for path, data in site.items() if path.endswith(".html")}
+
+
+def test_every_page_has_one_h1_landmarks_a_language_and_unique_ids(
+    site: dict[str, bytes],
+) -> None:
+    for path, page in _html_pages(site).items():
+        assert page.h1 == 1, path
+        assert {"main", "header", "footer", "nav"} <= page.landmarks, path
+        assert page.lang == "en", path
+        assert len(page.ids) == len(set(page.ids)), path
+        assert ("a", "", "#main") in page.links, path
+
+
+def test_every_page_has_title_description_canonical_and_opengraph(
+    site: dict[str, bytes],
+) -> None:
+    for path, data in site.items():
+        if not path.endswith(".html"):
+            continue
+        text = data.decode()
+        assert re.search(r"<title>[^<]+</title>", text), path
+        assert '<meta name="description" content="' in text, path
+        assert '<link rel="canonical" href="/' in text, path
+        for name in ("og:title", "og:description", "og:type", "og:url", "og:site_name"):
+            assert f'<meta property="{name}" content="' in text, (path, name)
+
+
+def _internal_targets(site: dict[str, bytes], base: str) -> list[tuple[str, str]]:
+    """(page, link) for every link that stays on the site but finds no file."""
+    broken = []
+    for path, page in _html_pages(site).items():
+        page_url = base + path.removesuffix("index.html")
+        for _tag, _rel, link in page.links:
+            if link.startswith("#") or "://" in link or link.startswith("mailto:"):
+                continue
+            target = urlsplit(urljoin(page_url, link)).path
+            assert target.startswith(base), (path, link)
+            relative = target[len(base) :]
+            if relative.endswith("/") or not relative:
+                relative += "index.html"
+            if relative not in site:
+                broken.append((path, link))
+    return broken
+
+
+def test_every_internal_link_finds_a_page_at_the_root(site: dict[str, bytes]) -> None:
+    assert _internal_targets(site, "/") == []
+
+
+def test_every_internal_link_honours_a_path_prefix(catalog: Catalog) -> None:
+    prefixed = render_site(catalog, SiteConfig(base_url="/readinglist/"))
+    assert _internal_targets(prefixed, "/readinglist/") == []
+    home = prefixed["index.html"].decode()
+    assert 'href="/readinglist/style.css"' in home
+    assert 'href="/readinglist/tags/mlops/"' in home
+    assert 'href="/tags/' not in home
+    feed = prefixed["feed.xml"].decode()
+    assert 'href="/readinglist/entries/michelangelo/"' in feed
+    search = prefixed["search/index.html"].decode()
+    assert 'src="/readinglist/search.js" data-base="/readinglist/"' in search
+
+
+def test_an_absolute_base_url_makes_canonical_links_sitemap_and_feeds_absolute(
+    catalog: Catalog,
+) -> None:
+    site = render_site(catalog, SiteConfig(base_url="https://example.github.io/readinglist/"))
+    page = site["tags/mlops/index.html"].decode()
+    assert '<link rel="canonical" href="https://example.github.io/readinglist/tags/mlops/">' in page
+    assert 'href="/readinglist/entries/michelangelo/"' in page
+    sitemap = site["sitemap.xml"].decode()
+    assert "<loc>https://example.github.io/readinglist/tags/mlops/</loc>" in sitemap
+    robots = site["robots.txt"].decode()
+    assert "Sitemap: https://example.github.io/readinglist/sitemap.xml" in robots
+
+
+def test_the_sitemap_lists_every_page_but_redirects_and_404(site: dict[str, bytes]) -> None:
+    root = ET.fromstring(site["sitemap.xml"])
+    listed = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    pages = {
+        "/" + path.removesuffix("index.html")
+        for path, data in site.items()
+        if path.endswith("index.html") and b'content="noindex"' not in data
+    }
+    assert listed == pages
+    assert "/tags/ml-ops/" not in listed
+
+
+def test_feeds_follow_atom(site: dict[str, bytes]) -> None:
+    feeds = [path for path in site if path.endswith(".xml") and path != "sitemap.xml"]
+    assert len(feeds) == 8
+    for path in feeds:
+        root = ET.fromstring(site[path])
+        assert root.tag == f"{ATOM}feed", path
+        for required in ("id", "title", "updated", "author"):
+            assert root.find(f"{ATOM}{required}") is not None, (path, required)
+        assert root.find(f"{ATOM}link[@rel='self']") is not None, path
+        entries = root.findall(f"{ATOM}entry")
+        assert entries, path
+        ids = [e.findtext(f"{ATOM}id") for e in entries]
+        assert len(ids) == len(set(ids)), path
+        newest = max(e.findtext(f"{ATOM}updated") or "" for e in entries)
+        assert root.findtext(f"{ATOM}updated") == newest, path
+        for entry in entries:
+            assert (entry.findtext(f"{ATOM}id") or "").startswith("tag:readinglist,2026:")
+            assert re.fullmatch(
+                r"\d{4}-\d\d-\d\dT00:00:00Z", entry.findtext(f"{ATOM}updated") or ""
+            )
+
+
+def test_pages_link_their_feeds(site: dict[str, bytes]) -> None:
+    page = site["tags/feature-store/index.html"].decode()
+    assert (
+        '<link rel="alternate" type="application/atom+xml" title="Feature store: readinglist"'
+        ' href="/tags/feature-store/feed.xml">' in page
+    )
+    assert 'href="/companies/uber/feed.xml"' in site["companies/uber/index.html"].decode()
+    assert 'href="/new/feed.xml"' in site["new/index.html"].decode()
+
+
+def test_a_feed_summary_is_escaped_html(site: dict[str, bytes]) -> None:
+    root = ET.fromstring(site["companies/uber/feed.xml"])
+    summaries = [e.findtext(f"{ATOM}summary") for e in root.findall(f"{ATOM}entry")]
+    assert "<p>How Uber built one platform" in (summaries[-1] or "")
+
+
+def test_lists_paginate_with_prev_and_next(catalog: Catalog) -> None:
+    site = render_site(catalog, SiteConfig(page_size=2))
+    assert {"index.html", "page/2/index.html", "page/3/index.html"} <= set(site)
+    assert "page/4/index.html" not in site
+    middle = site["page/2/index.html"].decode()
+    assert '<link rel="prev" href="/">' in middle
+    assert '<link rel="next" href="/page/3/">' in middle
+    assert '<a rel="next" href="/page/3/">Older</a>' in middle
+    tag_page = site["tags/mlops/page/2/index.html"].decode()
+    assert '<link rel="prev" href="/tags/mlops/">' in tag_page
+    assert "page 2 of 3" in tag_page
+
+
+def test_the_real_catalog_size_fits_on_one_page(site: dict[str, bytes]) -> None:
+    assert not any("/page/" in path or path.startswith("page/") for path in site)
+    assert b'rel="next"' not in site["index.html"]
+
+
+def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:
+    related = related_entries(catalog, 5)
+    # scaling-ml-productivity-linkedin shares mlops and feature-store with michelangelo,
+    # more than anything else shares with it.
+    assert related["michelangelo"][0] == "scaling-ml-productivity-linkedin"
+    assert "michelangelo" not in related["michelangelo"]
+    # Among entries sharing one tag, the newest comes first.
+    assert related["uber-realtime-thread"] == ("real-time-ml-challenges",)
+
+
+def test_alias_urls_redirect_to_the_current_page(site: dict[str, bytes]) -> None:
+    page = site["tags/ml-ops/index.html"].decode()
+    assert '<meta http-equiv="refresh" content="0; url=/tags/mlops/">' in page
+    assert '<meta name="robots" content="noindex">' in page
+    assert '<a href="/tags/mlops/">MLOps</a>' in page
+    company = site["companies/uber-engineering/index.html"].decode()
+    assert "url=/companies/uber/" in company
+
+
+def test_the_stats_page_draws_charts_without_javascript(site: dict[str, bytes]) -> None:
+    page = site["stats/index.html"].decode()
+    assert page.count('<svg class="chart" role="img"') == 3
+    assert "<script" not in page
+    assert '<title id="chart-years-title">Entries per year</title>' in page
+
+
+def test_entry_pages_carry_search_filters_and_sort(site: dict[str, bytes]) -> None:
+    page = site["entries/michelangelo/index.html"].decode()
+    assert "data-pagefind-body" in page
+    assert 'data-pagefind-filter="tag:feature-store"' in page
+    assert 'data-pagefind-filter="company:uber"' in page
+    assert 'data-pagefind-filter="kind"' in page
+    assert 'data-pagefind-filter="year"' in page
+    assert 'data-pagefind-sort="date:2017-09-05"' in page
+    assert "data-pagefind-body" not in site["index.html"].decode()
+
+
+def test_the_search_page_offers_labelled_filters(site: dict[str, bytes]) -> None:
+    page = site["search/index.html"].decode()
+    for name in ("q", "tag", "company", "kind", "year"):
+        assert f'<label for="{name}">' in page
+        assert f'id="{name}" name="{name}"' in page
+    assert '<option value="feature-store">Feature store</option>' in page
+    assert "<noscript>" in page
+
+
+def test_nothing_is_requested_from_another_host(site: dict[str, bytes]) -> None:
+    for path, page in _html_pages(site).items():
+        for tag, rel, link in page.links:
+            if tag in ("link", "script", "img") and rel not in ("canonical",):
+                assert "://" not in link, (path, link)
+    assert b"url(" not in site["style.css"]
+    assert b"@import" not in site["style.css"]
+
+
+def test_rendering_is_deterministic(catalog: Catalog) -> None:
+    assert render_site(catalog, SiteConfig()) == render_site(catalog, SiteConfig())
+
+
+def test_page_keys_change_only_with_their_inputs(catalog: Catalog) -> None:
+    first = {p.path: p.key for p in plan_site(catalog, SiteConfig()).pages}
+    assert first == {p.path: p.key for p in plan_site(catalog, SiteConfig()).pages}
+    other = {p.path: p.key for p in plan_site(catalog, SiteConfig(title="other")).pages}
+    assert all(first[path] != other[path] for path in first if path != "style.css")
