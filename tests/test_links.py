@@ -6,8 +6,10 @@ import asyncio
 import datetime
 import itertools
 import json
+import os
 import socket
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Iterator
@@ -18,6 +20,7 @@ from urllib.parse import urlsplit
 
 import httpx
 import pytest
+import yaml
 
 from readinglist import links
 from readinglist.cli import main
@@ -474,3 +477,47 @@ def test_targets_come_from_raw_entries_with_the_url_line(tmp_path: Path) -> None
     content = catalog(tmp_path, {"a": "https://a.test/x", "b": "not a url"})
     found = links.link_targets(load_content(content))
     assert found == [links.LinkTarget("https://a.test/x", str(content / "entries" / "a.md"), 3)]
+
+
+# The weekly workflow.
+
+ROOT = Path(__file__).parent.parent
+
+
+def test_weekly_workflow_keeps_memory_and_fails_on_a_dead_link(
+    server: CaseServer, tmp_path: Path
+) -> None:
+    workflow = yaml.safe_load((ROOT / ".github" / "workflows" / "links.yml").read_text())
+    triggers = workflow.get("on", workflow.get(True))  # YAML 1.1 reads a bare `on` as true
+    assert triggers["schedule"][0]["cron"].split()[2:] == ["*", "*", "1"]  # Mondays
+    assert workflow["permissions"] == {"contents": "read"}
+    steps = workflow["jobs"]["links"]["steps"]
+    uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
+    assert uses["actions/cache/restore"]["with"]["path"] == links.DEFAULT_CACHE
+    saved = uses["actions/cache/save"]
+    assert (saved["if"], saved["with"]["path"]) == ("always()", links.DEFAULT_CACHE)
+    report = uses["actions/upload-artifact"]
+    assert (report["if"], report["with"]["path"]) == ("always()", "links-report.txt")
+    (check,) = [s for s in steps if s.get("name") == "Check every entry's link"]
+
+    # Run the step as the runner does, in a checkout whose one entry failed two days ago.
+    catalog(tmp_path, {"gone": f"{server.base}/404"})
+    earlier = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)
+    failed = links.CacheRecord("dead", earlier, failures=(earlier,))
+    links.write_cache(str(tmp_path / links.DEFAULT_CACHE), {f"{server.base}/404": failed})
+    bin_dir = Path(sys.executable).parent
+    env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_PROXY": "*"}
+    done = subprocess.run(
+        ["bash", "--noprofile", "--norc", "-eo", "pipefail", "-c", check["run"]],
+        cwd=tmp_path,
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
+    assert done.returncode == 1, done.stderr
+    text = (tmp_path / "links-report.txt").read_text(encoding="utf-8")
+    assert "content/entries/gone.md:3: url: is dead: 404 Not Found" in text
+    remembered = json.loads((tmp_path / links.DEFAULT_CACHE).read_text(encoding="utf-8"))
+    assert len(remembered["urls"][f"{server.base}/404"]["failures"]) == 2
