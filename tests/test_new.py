@@ -184,9 +184,7 @@ def test_new_reports_field_problems_with_the_checkers_words(content: Path) -> No
     )
     path = f"{content}/entries/mlops-principles.md"
     assert result.returncode == 1
-    assert f"{path}:4: date: '2022-02-30' is not a calendar date (use YYYY-MM-DD)" in (
-        result.stderr
-    )
+    assert f"{path}:4: date: '2022-02-30' is not a calendar date (" in (result.stderr)
     assert f"{path}:6: kind: 'blogpost' is not a kind" in result.stderr
 
 

@@ -17,7 +17,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.progress import Progress
 
-from readinglist import __version__, build, export, importer, links, new
+from readinglist import __version__, build, export, importer, links, new, serve
 from readinglist.config import SiteConfig
 from readinglist.errors import (
     Problem,
@@ -541,6 +541,67 @@ def _run_build(args: argparse.Namespace) -> int:
     return 0
 
 
+def _add_serve(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
+    parser = commands.add_parser(
+        "serve",
+        help="preview the site, rebuilt and reloaded as you edit",
+        description=(
+            "Build the site, serve it on 127.0.0.1 and rebuild it whenever anything in the"
+            " content folder or the templates (the stylesheet included) changes; open pages"
+            " reload by themselves. When a change makes the catalog invalid, the problems show"
+            " here and over the page, and the last good site stays served. Ctrl-C stops."
+        ),
+    )
+    parser.add_argument(
+        "--port", type=int, default=8000, help="port on 127.0.0.1 (default: 8000; 0 picks one)"
+    )
+    parser.add_argument(
+        "--content", default=DEFAULT_CONTENT, help="content folder (default: content)"
+    )
+    parser.add_argument("--out", default="site", help="output folder (default: site)")
+    parser.add_argument(
+        "--no-search", action="store_true", help="skip the Pagefind index for faster rebuilds"
+    )
+    parser.set_defaults(run=_run_serve)
+
+
+def _report_serving(event: serve.ServeEvent) -> None:
+    result = event.result
+    if event.kind == "serving":
+        sys.stdout.write(f"serving {event.url} (Ctrl-C stops)\n")
+    elif result is not None:
+        for path in event.changed:
+            sys.stdout.write(f"changed: {path}\n")
+        if event.kind == "built":
+            again = "rebuilt" if event.changed else "built"
+            sys.stdout.write(
+                f"{again} {result.pages} pages in {event.seconds:.2f} s"
+                + (": open pages reload\n" if event.changed else "\n")
+            )
+        else:
+            errors = [p for p in result.problems if p.severity == "error"]
+            sys.stdout.write(format_text(errors, result.checked_files))
+            sys.stdout.write("not rebuilt: the last good site is still served\n")
+    sys.stdout.flush()
+
+
+def _run_serve(args: argparse.Namespace) -> int:
+    try:
+        serve.serve_site(
+            args.content,
+            args.out,
+            _report_serving,
+            port=args.port,
+            search=not args.no_search,
+        )
+    except OSError as exc:
+        sys.stderr.write(f"cannot serve on 127.0.0.1:{args.port}: {exc.strerror or exc}\n")
+        return 1
+    except KeyboardInterrupt:
+        sys.stdout.write("stopped\n")
+    return 0
+
+
 COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], None], ...] = (
     _add_check,
     _add_new,
@@ -549,6 +610,7 @@ COMMANDS: tuple[Callable[[argparse._SubParsersAction[argparse.ArgumentParser]], 
     _add_links,
     _add_docs,
     _add_build,
+    _add_serve,
 )
 
 
