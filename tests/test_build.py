@@ -1,0 +1,225 @@
+"""Building a site on disk: all or nothing, deterministic, incremental, atomic."""
+
+from __future__ import annotations
+
+import datetime
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readinglist import build, render
+from readinglist.build import build_site
+from readinglist.cli import main
+from readinglist.config import SiteConfig
+from readinglist.load import load_content
+from readinglist.validate import validate
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+TODAY = datetime.date(2026, 11, 24)
+
+
+def _tree(root: Path) -> dict[str, bytes]:
+    return {
+        path.relative_to(root).as_posix(): path.read_bytes()
+        for path in sorted(root.rglob("*"))
+        if path.is_file()
+    }
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    copy = tmp_path / "content"
+    shutil.copytree(FIXTURE, copy)
+    return copy
+
+
+def _build(content: Path, out: Path, cache: Path | None, **options: object) -> build.BuildResult:
+    return build_site(
+        content,
+        out,
+        SiteConfig(),
+        today=TODAY,
+        cache_dir=cache,
+        search=False,
+        **options,  # type: ignore[arg-type]
+    )
+
+
+def test_a_build_writes_the_rendered_site(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = _build(content, out, tmp_path / "cache")
+    assert result.ok
+    written = _tree(out)
+    validated = validate(load_content(content), TODAY)
+    assert written == render.render_site(validated.catalog, SiteConfig())
+    assert result.files == len(written)
+    assert result.pages == sum(1 for path in written if path.endswith(".html"))
+    assert result.written == result.files
+
+
+def test_two_builds_are_byte_identical(content: Path, tmp_path: Path) -> None:
+    _build(content, tmp_path / "one", None)
+    _build(content, tmp_path / "two", tmp_path / "cache", workers=1)
+    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+
+
+def test_nothing_is_written_while_the_catalog_has_an_error(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    (content / "entries" / "broken.md").write_text(
+        "---\ntitle: Broken\nurl: https://broken.example.org/\ndate: 2023-02-30\n"
+        "tags: [mlops]\n---\n",
+        encoding="utf-8",
+    )
+    result = _build(content, out, tmp_path / "cache")
+    assert not result.ok
+    assert any("broken.md:4: date:" in p.format() for p in result.problems)
+    assert not out.exists()
+    assert not (tmp_path / ".site.next").exists()
+
+
+def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(
+    content: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "site"
+    _build(content, out, tmp_path / "cache")
+    before = _tree(out)
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("date: 2017-09-05", "date: 2017-13-05"))
+    assert not _build(content, out, tmp_path / "cache").ok
+    assert _tree(out) == before
+
+
+def test_an_interrupted_build_leaves_the_previous_site_and_the_next_one_recovers(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    _build(content, out, cache)  # now a previous site sits beside the live one
+    before = _tree(out)
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("Meet Michelangelo", "Meet Michelangelo again"))
+    calls = 0
+    real_render_page = render.render_page
+
+    def render_then_fail(plan: render.SitePlan, page: render.Page) -> bytes:
+        nonlocal calls
+        calls += 1
+        if calls > 3:
+            raise KeyboardInterrupt
+        return real_render_page(plan, page)
+
+    monkeypatch.setattr(build, "render_page", render_then_fail)
+    with pytest.raises(KeyboardInterrupt):
+        _build(content, out, cache, workers=1)
+    assert calls > 3
+    assert _tree(out) == before
+    monkeypatch.setattr(build, "render_page", real_render_page)
+    _build(content, out, cache)
+    _build(content, tmp_path / "fresh", None)
+    assert _tree(out) == _tree(tmp_path / "fresh")
+    assert "Meet Michelangelo again" in (out / "entries/michelangelo/index.html").read_text()
+
+
+def test_a_rebuild_after_one_edit_renders_only_what_depends_on_it(
+    content: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = _build(content, out, cache)
+    unchanged = _build(content, out, cache)
+    assert unchanged.rendered == 0
+    again = _build(content, out, cache)
+    assert (again.rendered, again.written) == (0, 0)
+    before = _tree(out)
+
+    entry = content / "entries" / "hidden-technical-debt.md"
+    entry.write_text(entry.read_text() + "The classic paper on what ML systems cost to keep.\n")
+    edited = _build(content, out, cache)
+    after = _tree(out)
+    changed = sorted(path for path in after if after[path] != before.get(path))
+    assert 0 < edited.rendered < first.rendered / 2
+    assert "entries/hidden-technical-debt/index.html" in changed
+    assert "tags/mlops/feed.xml" in changed
+    assert "companies/uber/index.html" not in changed
+    assert edited.written == len(changed)
+    _build(content, tmp_path / "fresh", None)
+    assert after == _tree(tmp_path / "fresh")
+
+
+def test_a_removed_entry_leaves_no_page_behind(content: Path, tmp_path: Path) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    _build(content, out, cache)
+    _build(content, out, cache)
+    (content / "entries" / "hidden-technical-debt.md").unlink()
+    _build(content, out, cache)
+    assert not (out / "entries" / "hidden-technical-debt").exists()
+    assert not (out / "kinds" / "paper").exists()
+    _build(content, tmp_path / "fresh", None)
+    assert _tree(out) == _tree(tmp_path / "fresh")
+
+
+def test_rendering_in_two_processes_gives_the_same_site(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
+    _build(content, tmp_path / "two", tmp_path / "cache", workers=2)
+    _build(content, tmp_path / "one", None, workers=1)
+    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+
+
+def test_rendered_summaries_are_cached_by_content(content: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _build(content, tmp_path / "site", cache)
+    stored = (cache / build.BODIES_FILE).read_text()
+    assert "<strong>feature store</strong>" in stored
+    bodies = build.rendered_bodies(["How Uber built **one**"], cache, 1)
+    assert list(bodies.values()) == ["<p>How Uber built <strong>one</strong></p>"]
+
+
+def test_the_build_command_reports_pages_time_and_where_to_look(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "site"
+    code = main(
+        [
+            "build",
+            "--content",
+            str(content),
+            "--out",
+            str(out),
+            "--cache",
+            str(tmp_path / "cache"),
+            "--base-url",
+            "/readinglist/",
+            "--no-search",
+        ]
+    )
+    printed = capsys.readouterr().out
+    assert code == 0
+    assert printed.startswith("built 33 pages (")
+    assert f"open {out / 'index.html'}" in printed
+    assert 'href="/readinglist/tags/"' in (out / "index.html").read_text()
+
+
+def test_the_build_command_prints_problems_and_fails(
+    content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("kind: article", "kind: articel"))
+    code = main(["build", "--content", str(content), "--out", str(tmp_path / "site"), "--no-cache"])
+    err = capsys.readouterr().err
+    assert code == 1
+    assert "michelangelo.md:7: kind: 'articel' is not a kind (did you mean 'article'?)" in err
+    assert "nothing was written" in err
+    assert not (tmp_path / "site").exists()
+
+
+def test_the_search_index_is_built_last_into_the_site(content: Path, tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = build_site(content, out, SiteConfig(), today=TODAY, cache_dir=None, search=True)
+    assert result.ok
+    assert (out / "pagefind" / "pagefind.js").is_file()
+    assert (out / "pagefind" / "pagefind-entry.json").is_file()
+    # Search is optional: a build without it removes a stale index.
+    _build(content, out, None)
+    assert not (out / "pagefind").exists()
