@@ -7,6 +7,8 @@ warnings (likely duplicates, single-use tags, missing summaries) do not stop it.
 
 from __future__ import annotations
 
+import calendar
+import dataclasses
 import datetime
 import difflib
 import re
@@ -45,6 +47,8 @@ _HOST_RE = re.compile(
     r"^(?=.{1,253}$)([a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$"
 )
 _PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem ipsum", "..."}
+# Upper case only: "Todo lists in production" is a title, "TODO: title" is not.
+_PLACEHOLDER_MARKER_RE = re.compile(r"(?:TODO|TBD|FIXME|XXX)\b")
 _PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
 _SPACE_RE = re.compile(r"\s")
 _TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source", "si"}
@@ -212,7 +216,19 @@ def _describe_type(value: Any) -> str:
         return "a set of key: value pairs"
     if value is None:
         return "empty"
+    if isinstance(value, str):
+        return "text"
     return f"a {type(value).__name__}"
+
+
+def _is_placeholder(text: str) -> bool:
+    """Text left from a template: ``TODO``, ``TBD: title``, ``Lorem ipsum...``."""
+    lowered = text.lower()
+    return (
+        lowered in _PLACEHOLDER_TEXT
+        or lowered.startswith("lorem ipsum")
+        or _PLACEHOLDER_MARKER_RE.match(text) is not None
+    )
 
 
 def _line_of(fields: LineDict, key: str) -> int:
@@ -310,10 +326,12 @@ class _Checker:
         self.tag_lines = {ident: self.raw.tags.key_lines[ident] for ident in items}
         tags: dict[str, Tag] = {}
         for ident, fields in items.items():
+            before = len(self.problems)
             self.unknown_keys(path, fields, ("name", "description", "aliases"))
             name = self.text_field(path, fields, "name", required=True)
             description = self.text_field(path, fields, "description", required=True)
             aliases = self.string_list(path, fields, "aliases")
+            self.qualify(before, ident, self.tag_lines[ident])
             if name and description:
                 tags[ident] = Tag(ident, name, description, aliases)
         self.near_duplicates(path, {i: t.name for i, t in tags.items()}, self.tag_lines, "tag")
@@ -325,21 +343,38 @@ class _Checker:
         lines = self.raw.companies.key_lines if isinstance(self.raw.companies, LineDict) else {}
         companies: dict[str, Company] = {}
         for ident, fields in items.items():
+            before = len(self.problems)
             self.unknown_keys(path, fields, ("name", "homepage", "aliases"))
             name = self.text_field(path, fields, "name", required=True)
             homepage = ""
             if "homepage" in fields:
                 homepage = self.url(path, fields, "homepage") or ""
             aliases = self.string_list(path, fields, "aliases")
+            self.qualify(before, ident, lines[ident])
             if name:
                 companies[ident] = Company(ident, name, homepage, aliases)
         self.near_duplicates(path, {i: c.name for i, c in companies.items()}, lines, "company")
         return companies
 
+    def qualify(self, before: int, ident: str, line: int) -> None:
+        """Name the tag or company in the problems found since ``before``.
+
+        The field checks are shared with entries, where ``description: is required``
+        is enough; in a vocabulary it must say whose description, and point at the id.
+        """
+        for index in range(before, len(self.problems)):
+            problem = self.problems[index]
+            self.problems[index] = dataclasses.replace(
+                problem,
+                field=f"{ident}.{problem.field}",
+                line=line if problem.message == "is required" else problem.line,
+            )
+
     def near_duplicates(
         self, path: str, names: Mapping[str, str], lines: Mapping[str, int], kind: str
     ) -> None:
-        idents = sorted(names)
+        # In file order, so the warning lands on the later one, usually the newcomer.
+        idents = sorted(names, key=lambda ident: (lines.get(ident, 0), ident))
         keys = [lookup_key(names[ident]) for ident in idents]
         for first, second in similar_pairs(keys, NEAR_DUPLICATE_NAME):
             self.add(
@@ -379,7 +414,9 @@ class _Checker:
             return []
         items: list[tuple[str, int]] = []
         for item, item_line in zip(value, value.item_lines, strict=True):
-            if not isinstance(item, str):
+            if item is None:
+                self.add(path, item_line, key, "has an empty item", "remove it")
+            elif not isinstance(item, str):
                 self.add(
                     path,
                     item_line,
@@ -427,10 +464,16 @@ class _Checker:
         try:
             parsed = datetime.date.fromisoformat(text)
         except ValueError:
-            self.add(path, line, key, f"'{text}' is not a calendar date", "use YYYY-MM-DD")
+            self.add(path, line, key, f"'{text}' is not a calendar date", _calendar_hint(text))
             return None
         if parsed > self.today:
-            self.add(path, line, key, f"'{text}' is in the future", "use the day it was published")
+            self.add(
+                path,
+                line,
+                key,
+                f"'{text}' is after today, {self.today.isoformat()}",
+                "use the day it was published" if key == "date" else "use today's date",
+            )
             return None
         if parsed.year < EARLIEST_YEAR:
             self.add(path, line, key, f"'{text}' is before {EARLIEST_YEAR}", "check the year")
@@ -455,6 +498,8 @@ class _Checker:
                 f"has {len(items)} tags; at most {MAX_TAGS}",
                 "keep the most specific ones",
             )
+        if not isinstance(self.raw.tags, LineDict):
+            return ()  # tags.yml could not be read: that is the one problem to report
         resolved: list[str] = []
         for name, item_line in items:
             ident = self.tag_lookup.get(lookup_key(name))
@@ -474,8 +519,8 @@ class _Checker:
 
     def company(self, path: str, fields: LineDict) -> str | None:
         name = self.text_field(path, fields, "company", required=False)
-        if name is None:
-            return None
+        if name is None or not isinstance(self.raw.companies, LineDict):
+            return None  # companies.yml could not be read: that is the one problem to report
         ident = self.company_lookup.get(lookup_key(name))
         if ident is None:
             hint = did_you_mean(name, sorted(set(self.company_lookup.values()))) or (
@@ -502,6 +547,16 @@ class _Checker:
             return None
         return value.lower()
 
+    def authors(self, path: str, fields: LineDict) -> tuple[str, ...]:
+        names = []
+        for name, line in self.located_list(path, fields, "authors"):
+            if _is_placeholder(name):
+                hint = "name the authors, or remove the line"
+                self.add(path, line, "authors", f"'{name}' is a placeholder", hint)
+            else:
+                names.append(name)
+        return tuple(names)
+
     def title(self, path: str, fields: LineDict) -> str | None:
         title = self.text_field(path, fields, "title", required=True)
         if title is None:
@@ -511,7 +566,7 @@ class _Checker:
             self.add(path, line, "title", "must be one line", "join the lines")
         elif len(title) > MAX_TITLE_LENGTH:
             self.add(path, line, "title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
-        elif title.lower() in _PLACEHOLDER_TEXT:
+        elif _is_placeholder(title):
             self.add(
                 path, line, "title", f"'{title}' is a placeholder", "use the resource's own title"
             )
@@ -538,7 +593,7 @@ class _Checker:
         tags = self.tags(path, fields)
         company = self.company(path, fields)
         kind = self.kind(path, fields)
-        authors = self.string_list(path, fields, "authors")
+        authors = self.authors(path, fields)
         added = self.date(path, fields, "added", required=False)
         summary = raw.body.strip()
         if not summary:
@@ -550,17 +605,18 @@ class _Checker:
                 "write a sentence or two in your own words below the closing ---",
                 "warning",
             )
-        elif summary.lower() in _PLACEHOLDER_TEXT:
+        elif _is_placeholder(summary):
             self.add(
                 path,
-                raw.body_line,
+                raw.body_line + len(raw.body) - len(raw.body.lstrip("\n")),
                 "summary",
                 "is a placeholder",
                 "write the summary or leave it empty",
             )
         if any(p.severity == "error" for p in self.problems[before:]):
             return None
-        assert title and url and date and kind  # guaranteed: no error was added
+        if title is None or url is None or date is None or kind is None:
+            return None  # unreachable: each of these adds an error when it is None
         return Entry(
             slug=raw.slug,
             title=title,
@@ -613,21 +669,38 @@ class _Checker:
                 "warning",
             )
 
-    def single_use_tags(self, catalog: Catalog) -> None:
-        for ident, tagged in catalog.by_tag.items():
-            if len(tagged) == 1:
+    def single_use_tags(self, entries: list[Entry]) -> None:
+        users: dict[str, list[Entry]] = {}
+        for entry in entries:
+            for tag in entry.tags:
+                users.setdefault(tag, []).append(entry)
+        for ident in sorted(users):
+            if len(users[ident]) == 1:
                 self.add(
                     self.raw.tags_path,
                     self.tag_lines.get(ident, 1),
                     ident,
-                    f"is used by one entry only ({tagged[0].path})",
+                    f"is used by one entry only ({users[ident][0].path})",
                     "use a broader tag, or keep it only if more entries will follow",
                     "warning",
                 )
 
 
+def _calendar_hint(text: str) -> str:
+    """Why a YYYY-MM-DD date that does not exist is wrong: the month, or the month's length."""
+    year, month, _ = (int(part) for part in text.split("-"))
+    if not 1 <= month <= 12:
+        return "the month must be 01 to 12"
+    days = calendar.monthrange(year, month)[1]
+    return f"{year}-{month:02d} has {days} days"
+
+
 def _date_hint(text: str) -> str:
-    for pattern in ("%b %d, %Y", "%B %d, %Y", "%d/%m/%Y", "%Y/%m/%d", "%d %B %Y", "%d %b %Y"):
+    """The date written as YYYY-MM-DD, when it can be read in another common form."""
+    if _DATE_RE.match(text[:10]):
+        return f"write {text[:10]}"  # a date with a time after it
+    patterns = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d/%m/%Y", "%Y/%m/%d", "%d %B %Y")
+    for pattern in (*patterns, "%d %b %Y"):
         try:
             parsed = datetime.datetime.strptime(text, pattern).date()
         except ValueError:
@@ -681,9 +754,11 @@ def validate(raw: RawContent, today: datetime.date) -> Validated:
     tags = checker.tags_vocabulary()
     companies = checker.companies_vocabulary()
     raws = {r.slug: r for r in raw.entries}
-    entries = [e for e in (checker.entry(r) for r in raw.entries) if e is not None]
-    entries = checker.duplicate_urls(entries, raws)
+    checked = [e for e in (checker.entry(r) for r in raw.entries) if e is not None]
+    # Counted before duplicates are dropped, so a duplicate does not also make
+    # its tags look rare.
+    checker.single_use_tags(checked)
+    entries = checker.duplicate_urls(checked, raws)
     checker.duplicate_titles(entries, raws)
     catalog = Catalog.build(entries, tags, companies)
-    checker.single_use_tags(catalog)
     return Validated(catalog, tuple(sort_problems(checker.problems)))
