@@ -7,11 +7,13 @@ the fixture catalog in a git repository whose ``origin/main`` is the base.
 
 from __future__ import annotations
 
+import http.server
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import Any
 
@@ -206,3 +208,73 @@ def test_pre_commit_hook_stops_a_broken_entry(checkout: Path) -> None:
     assert starts_a_line(
         broken.stdout, "content/entries/michelangelo.md:4: date: '2017-09-31' is not a calendar"
     )
+
+
+# The site: a preview on pull requests, the Pages build on main.
+
+
+def test_preview_build_makes_the_site_the_artifact_uploads(checkout: Path) -> None:
+    build = step("ci.yml", "preview", "Build the site")
+    result = run_step(build, checkout)
+    assert result.returncode == 0, result.stderr
+    upload = next(
+        s
+        for s in load_workflow("ci.yml")["jobs"]["preview"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-artifact@")
+    )
+    site = checkout / upload["with"]["path"]
+    assert (site / "index.html").is_file()
+    assert (site / "list.md").read_text().startswith("# readinglist\n")
+
+
+def test_pages_build_links_everything_under_the_pages_address(checkout: Path) -> None:
+    build = step("pages.yml", "build", "Build the site for the Pages address")
+    base = "https://example.github.io/readinglist"
+    result = run_step(build, checkout, {"steps.pages.outputs.base_url": base})
+    assert result.returncode == 0, result.stderr
+    upload = next(
+        s
+        for s in load_workflow("pages.yml")["jobs"]["build"]["steps"]
+        if s.get("uses", "").startswith("actions/upload-pages-artifact@")
+    )
+    home = (checkout / upload["with"]["path"] / "index.html").read_text()
+    assert f'<link rel="canonical" href="{base}/">' in home
+    assert 'href="/readinglist/tags/' in home
+    assert 'href="/tags/' not in home
+
+
+# Links: only what the pull request touches.
+
+LINKS = ("ci.yml", "links", "Check the links of the entries this pull request changes")
+
+
+class _Gone(http.server.BaseHTTPRequestHandler):
+    def do_HEAD(self) -> None:
+        self.send_response(404)
+        self.end_headers()
+
+    do_GET = do_HEAD
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+def test_links_step_ignores_entries_the_pull_request_does_not_touch(checkout: Path) -> None:
+    # Every fixture URL is out of reach here: checking any of them would fail the step.
+    result = run_step(step(*LINKS), checkout)
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "::error" not in result.stdout
+
+
+def test_links_step_fails_for_a_dead_link_the_pull_request_adds(checkout: Path) -> None:
+    with http.server.ThreadingHTTPServer(("127.0.0.1", 0), _Gone) as server:
+        threading.Thread(target=server.serve_forever, daemon=True).start()
+        entry = checkout / "content" / "entries" / "michelangelo.md"
+        dead = f"http://127.0.0.1:{server.server_address[1]}/gone"
+        old = "url: https://www.uber.com/blog/michelangelo-machine-learning-platform/"
+        entry.write_text(entry.read_text().replace(old, f"url: {dead}"))
+        git(checkout, "commit", "-q", "-am", "a dead link")
+        result = run_step(step(*LINKS), checkout)
+        server.shutdown()
+    assert result.returncode == 1, result.stdout + result.stderr
+    assert starts_a_line(result.stdout, "::error file=content/entries/michelangelo.md,line=3,")
