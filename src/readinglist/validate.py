@@ -471,7 +471,7 @@ class _Checker:
                 path,
                 line,
                 key,
-                f"'{text}' is after today, {self.today.isoformat()}",
+                f"'{text}' is in the future",
                 "use the day it was published" if key == "date" else "use today's date",
             )
             return None
