@@ -64,8 +64,9 @@ LIVE_SCRIPT = """\
     }
     const heading = document.createElement("strong");
     const count = problems.length === 1 ? "1 problem" : problems.length + " problems";
+    const them = problems.length === 1 ? "it" : "them";
     heading.textContent = "The catalog has " + count +
-      ": this is the last good build. Fix them and the page reloads.";
+      ": this is the last good build. Fix " + them + " and the page reloads.";
     const list = document.createElement("ul");
     list.style.cssText = "margin:.5rem 0 0;padding-left:1.25rem";
     for (const problem of problems) {
