@@ -40,6 +40,8 @@ SCRIPT_PATH = LIVE_PREFIX + "live.js"
 POLL_MILLISECONDS = 300
 DEBOUNCE_MILLISECONDS = 200
 """Editors save in bursts (a temporary file, a rename): wait for the burst to end."""
+WATCH_TICK_MILLISECONDS = 200
+"""How long the watcher waits before saying nothing changed; the first such word means ready."""
 _BODY_END_RE = re.compile(rb"</body\s*>", re.IGNORECASE)
 
 LIVE_SCRIPT = """\
@@ -301,11 +303,18 @@ def serve_site(
     rebuild(())
     out_dir.mkdir(parents=True, exist_ok=True)  # serve the problems even before a good build
     with preview_server(out_dir, live, port) as url:
-        report(ServeEvent("serving", url))
+        announced = False
         for changes in watchfiles.watch(
             *watched_paths(content_dir, templates),
             debounce=DEBOUNCE_MILLISECONDS,
+            rust_timeout=WATCH_TICK_MILLISECONDS,
+            yield_on_timeout=True,
             stop_event=stop,
             raise_interrupt=True,
         ):
-            rebuild(changed_files(changes))
+            if changes:
+                rebuild(changed_files(changes))
+            if not announced:
+                # Only now is the watcher running: a change made after this line is seen.
+                report(ServeEvent("serving", url))
+                announced = True
