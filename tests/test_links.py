@@ -13,7 +13,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -31,7 +31,7 @@ T0 = datetime.datetime(2026, 11, 2, 3, 0, tzinfo=datetime.UTC)
 SETTINGS = links.LinkSettings(
     per_host=2,
     pause=0.0,
-    timeout=0.3,
+    timeout=5.0,  # generous: a loaded machine must not turn a 404 into a timeout
     retries=1,
     backoff=0.01,
     max_retry_after=5.0,
@@ -214,7 +214,9 @@ def test_each_case_gets_its_verdict(server: CaseServer) -> None:
     fake = FakeClock()
     urls = [server.base + path for path, _, _ in CASES]
     urls.append(server.base.replace("http:", "https:") + "/ok")  # TLS to a plain-HTTP port
-    found = asyncio.run(links.check_urls(urls, SETTINGS, fake.clock))
+    # Short enough for a quick test, long enough for every case but /slow to answer in.
+    settings = replace(SETTINGS, timeout=0.8)
+    found = asyncio.run(links.check_urls(urls, settings, fake.clock))
     got = {url.removeprefix(server.base): (o.verdict, o.detail) for url, o in found.items()}
     for path, verdict, words in CASES:
         assert got[path][0] == verdict, path
@@ -227,6 +229,10 @@ def test_each_case_gets_its_verdict(server: CaseServer) -> None:
     assert 1.0 in fake.slept
     assert server.log.count("/429-long") == 1
     assert server.log.count("/503-once") == 2
+    # A URL httpx cannot even encode is one link's error, not a crash of the run.
+    bad = asyncio.run(links.check_urls([server.base + "/a\x01b"], SETTINGS, fake.clock))
+    assert bad[server.base + "/a\x01b"].verdict == "error"
+    assert bad[server.base + "/a\x01b"].detail.startswith("cannot be requested: ")
     # HEAD came first, then GET because HEAD was refused.
     methods = [m for m, p, _ in server.log.requests if p == "/head-405"]
     assert methods == ["HEAD", "GET"]
@@ -521,3 +527,11 @@ def test_weekly_workflow_keeps_memory_and_fails_on_a_dead_link(
     assert "content/entries/gone.md:3: url: is dead: 404 Not Found" in text
     remembered = json.loads((tmp_path / links.DEFAULT_CACHE).read_text(encoding="utf-8"))
     assert len(remembered["urls"][f"{server.base}/404"]["failures"]) == 2
+
+
+def test_cli_without_a_content_folder_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, out, err = run_cli(capsys, tmp_path / "nowhere")
+    assert (code, out) == (2, "")
+    assert f"{tmp_path / 'nowhere' / 'entries'}:1: folder: is missing" in err

@@ -386,10 +386,15 @@ def _run_links(args: argparse.Namespace) -> int:
         if problems:
             sys.stderr.write("".join(p.format() + "\n" for p in problems))
             return 2
+    if raw.problems and not raw.entries:
+        sys.stderr.write("".join(p.format() + "\n" for p in raw.problems))
+        return 2
     targets = links.link_targets(raw, only)
     if raw.problems:
+        count = len(raw.problems)
         sys.stderr.write(
-            f"{len(raw.problems)} problems stop some files from being read; run readinglist check\n"
+            f"links of files that cannot be read are not checked ({count}"
+            f" problem{'' if count == 1 else 's'}): run readinglist check\n"
         )
     settings = links.LinkSettings(per_host=args.concurrency, pause=args.pause, timeout=args.timeout)
     policy = links.LinkPolicy(

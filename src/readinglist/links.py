@@ -334,7 +334,7 @@ def classify_exception(exc: BaseException) -> Observation:
         return Observation("unreachable", "timed out")
     if isinstance(exc, httpx.RemoteProtocolError):
         return Observation("unreachable", "the server closed the connection without answering")
-    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL):
+    if isinstance(exc, httpx.UnsupportedProtocol | httpx.InvalidURL | ValueError):
         return Observation("error", f"cannot be requested: {exc}")
     return Observation("unreachable", f"{type(exc).__name__}: {exc}".rstrip(": "))
 
@@ -475,7 +475,8 @@ async def _ask(
             await clock.sleep(delay)
             attempt += 1
             continue
-        except httpx.HTTPError as exc:
+        except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
+            # ValueError: what httpx lets through for a URL it cannot encode.
             return classify_exception(exc)
         if method == "HEAD" and status in HEAD_REFUSED:
             method = "GET"
