@@ -159,9 +159,9 @@ def test_new_suggests_the_closest_tag_and_says_how_to_add_one(content: Path) -> 
     path = f"{content}/entries/mlops-principles.md"
     assert result.returncode == 1
     assert (
-        f"{path}:1: tags: 'mlopz' is not in the tag vocabulary (did you mean 'mlops'?"
+        f"{path}:5: tags: 'mlopz' is not in the tag vocabulary (did you mean 'mlops'?"
         f" a new tag is added on purpose: add `mlopz:` with a name and a description to"
-        f" {content}/tags.yml, then run this again)"
+        f" {content}/tags.yml first)"
     ) in result.stderr
     assert "add `data-contracts:` with a name and a description" in result.stderr
     assert not Path(path).exists()

@@ -215,8 +215,13 @@ def _tag_lookup(tags: Mapping[str, Tag]) -> dict[str, str]:
     return lookup
 
 
-def resolve_tags(typed: str, tags: Mapping[str, Tag], path: str, tags_path: str) -> list[Problem]:
-    """Problems with comma-separated tag names; aliases and any spelling of a name resolve."""
+def resolve_tags(
+    typed: str, tags: Mapping[str, Tag], where: tuple[str, int], tags_path: str
+) -> list[Problem]:
+    """Problems with comma-separated tag names; aliases and any spelling of a name resolve.
+
+    ``where`` is the entry's path and the line of its ``tags`` field.
+    """
     lookup = _tag_lookup(tags)
     names = sorted({name for tag in tags.values() for name in (tag.id, tag.name)})
     problems = []
@@ -225,13 +230,12 @@ def resolve_tags(typed: str, tags: Mapping[str, Tag], path: str, tags_path: str)
             continue
         how = (
             f"a new tag is added on purpose: add `{slugify(name) or 'new-tag'}:` with a name and"
-            f" a description to {tags_path}, then run this again"
+            f" a description to {tags_path} first"
         )
         close = did_you_mean(name, names)
         problems.append(
             Problem(
-                path,
-                1,
+                *where,
                 "tags",
                 f"'{name}' is not in the tag vocabulary",
                 f"{close} {how}" if close else how,
@@ -305,12 +309,13 @@ class _Context:
                     path, 1, "title", "gives no file name", "use a title with letters or digits"
                 )
             )
-        problems += resolve_tags(
-            values.get("tags", ""), self.catalog.tags, path, self.raw.tags_path
-        )
         text = format_entry(canonical_fields(values, self.catalog))
         raw_entry, found = parse_entry(text.encode(), path, Path(path).stem)
         problems += found
+        tags_line = raw_entry.fields.key_lines.get("tags", 1) if raw_entry else 1
+        problems += resolve_tags(
+            values.get("tags", ""), self.catalog.tags, (path, tags_line), self.raw.tags_path
+        )
         if raw_entry is not None:
             others = self.raw.entries if with_catalog else ()
             raw = replace(self.raw, entries=(*others, raw_entry), problems=())
