@@ -405,57 +405,78 @@ class _Hosts:
     request to a host costs no trailing pause. A client per host keeps each
     connection pool as small as the per-host limit: httpcore's pool does work
     in proportion to all its connections on every request, which one shared
-    pool over many hosts turns quadratic.
+    pool over many hosts turns quadratic. A host's client is closed as soon as
+    no request wants the host, so a catalog of many hosts never holds a socket
+    open per host.
     """
 
     def __init__(self, settings: LinkSettings, clock: Clock) -> None:
         self.settings = settings
         self.clock = clock
-        self.hosts: dict[str, tuple[asyncio.Queue[float], httpx.AsyncClient]] = {}
+        self.per_host = max(1, settings.per_host)
+        self.slots: dict[str, asyncio.Queue[float]] = {}
+        self.clients: dict[str, httpx.AsyncClient] = {}
+        self.wanted: dict[str, int] = {}
+        """Requests waiting for or holding a slot, per host."""
         self.in_flight = asyncio.Semaphore(settings.total)
         # Loading the CA bundle is the slow part of making a client: do it once.
         self.tls = httpx.create_ssl_context(trust_env=settings.trust_env)
 
-    def _host(self, host: str) -> tuple[asyncio.Queue[float], httpx.AsyncClient]:
-        known = self.hosts.get(host)
-        if known is not None:
-            return known
-        per_host = max(1, self.settings.per_host)
-        slots: asyncio.Queue[float] = asyncio.Queue()
-        for _ in range(per_host):
-            slots.put_nowait(0.0)
-        client = httpx.AsyncClient(
-            follow_redirects=False,
-            timeout=httpx.Timeout(self.settings.timeout),
-            limits=httpx.Limits(max_connections=per_host, max_keepalive_connections=per_host),
-            headers={"User-Agent": self.settings.user_agent},
-            trust_env=self.settings.trust_env,
-            verify=self.tls,
-        )
-        self.hosts[host] = (slots, client)
-        return slots, client
+    def _slots(self, host: str) -> asyncio.Queue[float]:
+        slots = self.slots.get(host)
+        if slots is None:
+            slots = self.slots[host] = asyncio.Queue()
+            for _ in range(self.per_host):
+                slots.put_nowait(0.0)
+        return slots
+
+    def _client(self, host: str) -> httpx.AsyncClient:
+        client = self.clients.get(host)
+        if client is None:
+            client = self.clients[host] = httpx.AsyncClient(
+                follow_redirects=False,
+                timeout=httpx.Timeout(self.settings.timeout),
+                limits=httpx.Limits(
+                    max_connections=self.per_host, max_keepalive_connections=self.per_host
+                ),
+                headers={"User-Agent": self.settings.user_agent},
+                trust_env=self.settings.trust_env,
+                verify=self.tls,
+            )
+        return client
 
     async def send(self, method: str, url: str) -> tuple[int, str, httpx.Headers]:
-        slots, client = self._host((urlsplit(url).hostname or "").lower())
-        ready = await slots.get()
+        host = (urlsplit(url).hostname or "").lower()
+        slots = self._slots(host)
+        self.wanted[host] = self.wanted.get(host, 0) + 1
         try:
-            wait = ready - self.clock.monotonic()
-            if wait > 0:
-                await self.clock.sleep(wait)
-            async with self.in_flight:
-                if method == "HEAD":
-                    # No body to read, so the connection goes back to the pool for reuse.
-                    response = await client.request(method, url)
-                    return response.status_code, response.reason_phrase, response.headers
-                async with client.stream(method, url) as response:
-                    # The page is never downloaded: status and headers are the answer.
-                    return response.status_code, response.reason_phrase, response.headers
+            ready = await slots.get()
+            try:
+                wait = ready - self.clock.monotonic()
+                if wait > 0:
+                    await self.clock.sleep(wait)
+                async with self.in_flight:
+                    return await _send(self._client(host), method, url)
+            finally:
+                slots.put_nowait(self.clock.monotonic() + self.settings.pause)
         finally:
-            slots.put_nowait(self.clock.monotonic() + self.settings.pause)
+            self.wanted[host] -= 1
+            if not self.wanted[host] and host in self.clients:
+                await self.clients.pop(host).aclose()
 
     async def aclose(self) -> None:
-        for _, client in self.hosts.values():
-            await client.aclose()
+        while self.clients:
+            await self.clients.popitem()[1].aclose()
+
+
+async def _send(client: httpx.AsyncClient, method: str, url: str) -> tuple[int, str, httpx.Headers]:
+    if method == "HEAD":
+        # No body to read, so the connection goes back to the pool for reuse.
+        response = await client.request(method, url)
+        return response.status_code, response.reason_phrase, response.headers
+    async with client.stream(method, url) as response:
+        # The page is never downloaded: status and headers are the answer.
+        return response.status_code, response.reason_phrase, response.headers
 
 
 async def _ask(
