@@ -23,6 +23,10 @@ install: $(VENV)/.installed ## Create .venv and install readinglist with what th
 check: install ## Validate content/ and report every problem
 	$(PY) -m readinglist check --content $(CONTENT)
 
+.PHONY: links
+links: install ## Request every entry's link; report dead, moved and blocked ones
+	$(PY) -m readinglist links --content $(CONTENT)
+
 .PHONY: site
 site: install ## Build the site into site/ from content/
 	$(PY) -m readinglist build --content $(CONTENT) --out site
