@@ -12,11 +12,13 @@ from sitecheck import PAGE_TYPES, ServedSite, watched_page
 
 ENTRY_TITLE = "Meet Michelangelo, Uber's Machine Learning Platform"
 ABOUT_ENTRY = f"About {ENTRY_TITLE}"
+SEARCH_TIMEOUT_MS = 20_000
+"""The first search loads Pagefind's index; on a busy machine that can take seconds."""
 
 
 def search_results(page: Page) -> list[str]:
     """The titles the search page lists once it has answered."""
-    expect(page.locator("#search-status")).to_contain_text("found")
+    expect(page.locator("#search-status")).to_contain_text("found", timeout=SEARCH_TIMEOUT_MS)
     return sorted(page.locator("#search-results h3").all_inner_texts())
 
 
@@ -66,7 +68,7 @@ def test_a_tag_filter_narrows_the_results_and_is_kept_in_the_address(
         page.get_by_label("Tag").select_option(label="Feature store")
         expect(page).to_have_url(re.compile(r"\?q=machine\+learning&tag=feature-store$"))
         narrowed = [ENTRY_TITLE, "Scaling Machine Learning Productivity at LinkedIn"]
-        expect(page.locator("#search-results h3")).to_have_count(2)
+        expect(page.locator("#search-results h3")).to_have_count(2, timeout=SEARCH_TIMEOUT_MS)
         assert search_results(page) == narrowed
         shared = page.url
         # Someone opening the shared address sees the same filtered view.
@@ -82,7 +84,9 @@ def test_a_filter_alone_lists_its_entries_newest_first(browser: Browser, site: S
         page = watched.page
         page.goto(site.at("search/?company=uber"))
         expect(page.get_by_label("Company")).to_have_value("uber")
-        expect(page.locator("#search-status")).to_contain_text("2 entries found")
+        expect(page.locator("#search-status")).to_contain_text(
+            "2 entries found", timeout=SEARCH_TIMEOUT_MS
+        )
         assert page.locator("#search-results h3").all_inner_texts() == [
             "A thread about real time ML {{ 7*7 }} <script>alert(1)</script>",
             ENTRY_TITLE,

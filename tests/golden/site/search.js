@@ -9,10 +9,12 @@ let pagefind = null;
 let latest = 0;
 
 function readUrl() {
+  // The address fills only what it names: words typed before this script ran are kept.
   const params = new URLSearchParams(window.location.search);
-  form.elements.q.value = params.get("q") || "";
+  if (params.has("q")) form.elements.q.value = params.get("q");
   for (const name of FILTERS) {
-    const wanted = params.get(name) || "";
+    if (!params.has(name)) continue;
+    const wanted = params.get(name);
     const select = form.elements[name];
     if (wanted && !Array.from(select.options).some((o) => o.value === wanted)) {
       select.add(new Option(wanted, wanted));
