@@ -20,6 +20,8 @@ from typing import Any
 import pytest
 import yaml
 
+from readinglist.errors import Problem, format_markdown
+
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -174,7 +176,7 @@ def test_check_steps_annotate_a_broken_entry_and_list_it_in_plain_words(checkout
     assert starts_a_line(
         (checkout / "step-summary.md").read_text(),
         "- **Error** in content/entries/michelangelo.md, line 4, field date:"
-        " '2017-09-31' is not a calendar date. To fix: ",
+        " '2017-09-31' is not a calendar date (",
     )
 
 
@@ -278,3 +280,17 @@ def test_links_step_fails_for_a_dead_link_the_pull_request_adds(checkout: Path) 
         server.shutdown()
     assert result.returncode == 1, result.stdout + result.stderr
     assert starts_a_line(result.stdout, "::error file=content/entries/michelangelo.md,line=3,")
+
+
+def test_summary_shows_contributors_words_as_text() -> None:
+    hostile = Problem(
+        "content/entries/x.md", 2, "title", "'<img src=x onerror=alert(1)> *bold* [a](b)' is odd"
+    )
+    text = format_markdown([hostile], 3)
+    assert text.splitlines() == [
+        "### Catalog check: checked 3 files: 1 error, 0 warnings",
+        "",
+        "- **Error** in content/entries/x.md, line 2, field title:"
+        " '&lt;img src=x onerror=alert(1)&gt; \\*bold\\* \\[a\\](b)' is odd",
+    ]
+    assert format_markdown([], 3).splitlines()[-1] == "Every entry is valid."

@@ -100,10 +100,6 @@ def markdown_text(text: str) -> str:
     return re.sub(r"([\\`*_\[\]|#])", r"\\\1", escaped)
 
 
-def _sentence(text: str) -> str:
-    return text if text.endswith((".", "?", "!")) else text + "."
-
-
 def format_markdown(problems: Sequence[Problem], files: int) -> str:
     """A report for people, such as a CI job summary: each problem in plain words."""
     lines = [f"### Catalog check: {summary_line(problems, files)}", ""]
@@ -111,10 +107,10 @@ def format_markdown(problems: Sequence[Problem], files: int) -> str:
         lines.append("Every entry is valid.")
     for p in problems:
         kind = "Warning" if p.severity == "warning" else "Error"
-        fix = f" To fix: {markdown_text(_sentence(p.hint))}" if p.hint else ""
+        hint = f" ({markdown_text(p.hint)})" if p.hint else ""
         lines.append(
             f"- **{kind}** in {markdown_text(p.path)}, line {p.line}, field"
-            f" {markdown_text(p.field)}: {markdown_text(p.message)}.{fix}"
+            f" {markdown_text(p.field)}: {markdown_text(p.message)}{hint}"
         )
     return "\n".join(lines) + "\n"
 
