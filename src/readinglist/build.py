@@ -35,18 +35,22 @@ from readinglist.config import SiteConfig
 from readinglist.errors import Problem
 from readinglist.load import load_content
 from readinglist.markup import renderer_version
+from readinglist.model import Catalog
 from readinglist.render import (
     DEFAULT_TEMPLATES,
     Page,
     SitePlan,
     body_key,
     plan_site,
+    related_entries,
+    related_key,
     render_bodies,
     render_page,
 )
 from readinglist.validate import validate
 
 BODIES_FILE = "bodies.json"
+RELATED_FILE = "related.json"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
 PARALLEL_THRESHOLD = 200
@@ -166,6 +170,23 @@ def _in_processes(target: Callable[[S, Connection], None], shares: Sequence[S]) 
     if failed:
         raise RuntimeError("a rendering process failed")
     return results
+
+
+def cached_related(
+    catalog: Catalog, count: int, cache_dir: Path | None
+) -> dict[str, tuple[str, ...]]:
+    """Related entries, from the cache while no entry's tags, date or slug changed."""
+    key = related_key(catalog, count)
+    cache_file = cache_dir / RELATED_FILE if cache_dir else None
+    if cache_file:
+        stored = _read_json(cache_file)
+        related = stored.get("related")
+        if stored.get("key") == key and isinstance(related, dict):
+            return {slug: tuple(others) for slug, others in related.items()}
+    computed = related_entries(catalog, count)
+    if cache_file:
+        _write_json(cache_file, {"key": key, "related": computed})
+    return computed
 
 
 Manifest = dict[str, list[str]]
@@ -291,7 +312,8 @@ def build_site(
     catalog = validated.catalog
     cache = Path(cache_dir) if cache_dir is not None else None
     bodies = rendered_bodies([e.summary for e in catalog.entries], cache, workers)
-    plan = plan_site(catalog, config, bodies, templates)
+    related = cached_related(catalog, config.related_count, cache)
+    plan = plan_site(catalog, config, bodies, templates, related)
 
     live = Path(out)
     next_tree = live.with_name(f".{live.name}.next")

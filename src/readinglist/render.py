@@ -13,14 +13,15 @@ templates; writes nothing.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import heapq
 import itertools
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 from urllib.parse import urlsplit
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
@@ -81,6 +82,42 @@ class Pager:
     links: tuple[tuple[int, str], ...]
 
 
+class LazyViews(dict[str, EntryView]):
+    """Entry views by slug, each worked out the first time a page asks for it."""
+
+    def __init__(self, catalog: Catalog, bodies: Mapping[str, str]) -> None:
+        super().__init__()
+        self.catalog = catalog
+        self.bodies = bodies
+
+    def __missing__(self, slug: str) -> EntryView:
+        view = self[slug] = entry_view(self.catalog.by_slug[slug], self.catalog, self.bodies)
+        return view
+
+
+class Views(Sequence[EntryView]):
+    """Some entries' views, in order, built only when a template reads them."""
+
+    def __init__(self, slugs: Sequence[str], views: LazyViews) -> None:
+        self.slugs = tuple(slugs)
+        self.views = views
+
+    def __len__(self) -> int:
+        return len(self.slugs)
+
+    @overload
+    def __getitem__(self, index: int) -> EntryView: ...
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[EntryView]: ...
+    def __getitem__(self, index: int | slice) -> EntryView | Sequence[EntryView]:
+        if isinstance(index, slice):
+            return [self.views[slug] for slug in self.slugs[index]]
+        return self.views[self.slugs[index]]
+
+    def __iter__(self) -> Iterator[EntryView]:
+        return (self.views[slug] for slug in self.slugs)
+
+
 @dataclass(frozen=True)
 class Page:
     """One output file: what to render it with and the key of its inputs."""
@@ -90,9 +127,13 @@ class Page:
     template: str
     """A Jinja template name, a name in :data:`COPIED_FILES`, ``catalog.json``, ``list.md``
     or ``robots.txt``."""
-    context: Mapping[str, Any]
+    context: Callable[[], dict[str, Any]]
+    """Makes the template's variables; called only when the file is rendered, so a build
+    that finds the key unchanged never builds the views a page shows."""
     key: str
     """Changes exactly when the file's bytes may change."""
+    url: str = ""
+    """The page's URL relative to the base path; empty for files that are not pages."""
     sitemap: bool = False
     """Listed in ``sitemap.xml``: every HTML page a reader should land on."""
 
@@ -232,6 +273,15 @@ def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
     return related
 
 
+def related_key(catalog: Catalog, count: int) -> str:
+    """Changes whenever :func:`related_entries` could give a different answer."""
+    return _key(
+        hashlib.blake2b(Path(__file__).read_bytes(), digest_size=16).hexdigest(),
+        str(count),
+        *(f"{e.slug} {' '.join(e.tags)}" for e in catalog.entries),
+    )
+
+
 def entry_view(entry: Entry, catalog: Catalog, bodies: Mapping[str, str]) -> EntryView:
     company = catalog.companies.get(entry.company) if entry.company else None
     return EntryView(
@@ -299,7 +349,7 @@ class _Planner:
 
     catalog: Catalog
     config: SiteConfig
-    views: Mapping[str, EntryView]
+    views: LazyViews
     fingerprints: Mapping[str, str]
     version: str
     summaries: Mapping[str, str]
@@ -310,12 +360,15 @@ class _Planner:
         self,
         url_or_path: str,
         template: str,
-        context: dict[str, Any],
+        context: dict[str, Any] | Callable[[], dict[str, Any]],
         *key: str,
         html: bool = True,
         path: str = "",
+        noindex: bool = False,
     ) -> None:
+        """One output file; ``context`` may be a function, to defer building views."""
         path = path or (page_path(url_or_path) if html else url_or_path)
+        make = context if callable(context) else _constant(context)
         if html:
             defaults: dict[str, Any] = {
                 "page_title": "",
@@ -325,12 +378,19 @@ class _Planner:
                 "feeds": _feed_link(f"{self.config.title}: newest entries", "feed.xml"),
                 "prev_url": None,
                 "next_url": None,
-                "noindex": False,
+                "noindex": noindex,
             }
-            context = defaults | context
-        sitemap = html and not context.get("noindex") and template != "404.html"
+            make = _merged(defaults, make)
+        sitemap = html and not noindex
         self.pages.append(
-            Page(path, template, context, _key(self.version, path, template, *key), sitemap)
+            Page(
+                path,
+                template,
+                make,
+                _key(self.version, path, template, *key),
+                url_or_path if html else "",
+                sitemap,
+            )
         )
 
     def fps(self, entries: Iterable[Entry]) -> list[str]:
@@ -352,7 +412,7 @@ class _Planner:
             pager = _pager(root, number, count)
             title = context.get("page_title", "")
             page_context = context | {
-                "entries": [self.views[e.slug] for e in chunk],
+                "entries": Views([e.slug for e in chunk], self.views),
                 "pager": pager,
                 "total": len(entries),
                 "prev_url": pager.prev_url,
@@ -380,33 +440,39 @@ class _Planner:
         entries: Sequence[Entry],
         by_added: bool = False,
     ) -> None:
-        items: list[dict[str, Any]] = []
-        for entry in entries[: self.config.feed_size]:
-            view = self.views[entry.slug]
-            updated = (
-                entry.added
-                if by_added and entry.added
-                else max(entry.date, entry.added or entry.date)
-            )
-            items.append(
-                {
-                    "e": view,
-                    "id": f"tag:{self.config.feed_id_authority}:entries/{entry.slug}",
-                    "published": _atom_time(entry.date),
-                    "updated": _atom_time(updated),
-                    "summary": str(view.body),
-                }
-            )
-        newest = max((str(item["updated"]) for item in items), default=_atom_time_epoch())
-        context = {
-            "feed_title": title,
-            "subtitle": subtitle,
-            "feed_id": f"tag:{self.config.feed_id_authority}:{path}",
-            "feed_url": path,
-            "page_url": page,
-            "updated": newest,
-            "items": items,
-        }
+        shown = entries[: self.config.feed_size]
+        authority = self.config.feed_id_authority
+        views = self.views
+
+        def context() -> dict[str, Any]:
+            items: list[dict[str, Any]] = []
+            for entry in shown:
+                view = views[entry.slug]
+                updated = (
+                    entry.added
+                    if by_added and entry.added
+                    else max(entry.date, entry.added or entry.date)
+                )
+                items.append(
+                    {
+                        "e": view,
+                        "id": f"tag:{authority}:entries/{entry.slug}",
+                        "published": _atom_time(entry.date),
+                        "updated": _atom_time(updated),
+                        "summary": str(view.body),
+                    }
+                )
+            newest = max((str(item["updated"]) for item in items), default=_atom_time_epoch())
+            return {
+                "feed_title": title,
+                "subtitle": subtitle,
+                "feed_id": f"tag:{authority}:{path}",
+                "feed_url": path,
+                "page_url": page,
+                "updated": newest,
+                "items": items,
+            }
+
         self.add(
             path,
             "feed.xml",
@@ -417,6 +483,16 @@ class _Planner:
             *self.fps(entries[: self.config.feed_size]),
             html=False,
         )
+
+
+def _constant(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
+    return lambda: context
+
+
+def _merged(
+    defaults: dict[str, Any], make: Callable[[], dict[str, Any]]
+) -> Callable[[], dict[str, Any]]:
+    return lambda: defaults | make()
 
 
 def _atom_time_epoch() -> str:
@@ -432,22 +508,29 @@ def plan_site(
     config: SiteConfig,
     bodies: Mapping[str, str] | None = None,
     templates: Path = DEFAULT_TEMPLATES,
+    related: Mapping[str, tuple[str, ...]] | None = None,
 ) -> SitePlan:
-    """Every output file with its inputs' key; ``bodies`` are rendered summaries by body key."""
+    """Every output file with its inputs' key.
+
+    ``bodies`` are rendered summaries by :func:`body_key`; ``related`` is what
+    :func:`related_entries` gives for this catalog, when the caller kept it.
+    """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
+    if related is None:
+        related = related_entries(catalog, config.related_count)
     environment = make_environment(templates, config)
     vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
     version = _key(_code_version(templates), repr(config), vocabulary)
     planner = _Planner(
         catalog,
         config,
-        {e.slug: entry_view(e, catalog, bodies) for e in catalog.entries},
+        LazyViews(catalog, bodies),
         {e.slug: entry_fingerprint(e) for e in catalog.entries},
         version,
         bodies,
     )
-    _plan_entries(planner)
+    _plan_entries(planner, related)
     _plan_lists(planner)
     _plan_indexes(planner)
     _plan_redirects(planner)
@@ -456,23 +539,25 @@ def plan_site(
     return SitePlan(tuple(sorted(planner.pages, key=lambda p: p.path)), environment, copied)
 
 
-def _plan_entries(planner: _Planner) -> None:
-    catalog = planner.catalog
-    related = related_entries(catalog, planner.config.related_count)
-    for entry in catalog.entries:
-        view = planner.views[entry.slug]
+def _entry_context(entry: Entry, others: Sequence[str], views: LazyViews) -> dict[str, Any]:
+    view = views[entry.slug]
+    description = view.body.striptags() or f"{entry.title}: a {entry.kind} from {entry.year}."
+    return {
+        "page_title": entry.title,
+        "description": description[:300],
+        "og_type": "article",
+        "e": view,
+        "related": Views(others, views),
+    }
+
+
+def _plan_entries(planner: _Planner, related: Mapping[str, tuple[str, ...]]) -> None:
+    for entry in planner.catalog.entries:
         others = related[entry.slug]
-        description = view.body.striptags() or f"{entry.title}: a {entry.kind} from {entry.year}."
         planner.add(
             f"entries/{entry.slug}/",
             "entry.html",
-            {
-                "page_title": entry.title,
-                "description": description[:300],
-                "og_type": "article",
-                "e": view,
-                "related": [planner.views[s] for s in others],
-            },
+            functools.partial(_entry_context, entry, others, planner.views),
             planner.fingerprints[entry.slug],
             *(planner.fingerprints[s] for s in others),
         )
@@ -582,7 +667,7 @@ def _plan_new(planner: _Planner) -> None:
             {
                 "iso": day.isoformat(),
                 "text": day_text(day),
-                "entries": [planner.views[e.slug] for e in group],
+                "entries": Views([e.slug for e in group], planner.views),
             }
             for day, group in itertools.groupby(chunk, key=lambda e: e.added)
             if day
@@ -723,9 +808,10 @@ def _plan_indexes(planner: _Planner) -> None:
     planner.add(
         "",
         "404.html",
-        {"page_title": "Page not found", "url": "404.html", "noindex": True},
+        {"page_title": "Page not found", "url": "404.html"},
         # Served at any address that has no page, so it lives at the top, not in 404/.
         path="404.html",
+        noindex=True,
     )
 
 
@@ -755,20 +841,18 @@ def _plan_redirects(planner: _Planner) -> None:
                         "heading": f"{alias} is now {name}",
                         "description": f"{alias} is now {name}.",
                         "url": target,
-                        "noindex": True,
                         "target_url": target,
                         "target_name": name,
                     },
                     alias,
                     name,
+                    noindex=True,
                 )
 
 
 def _plan_files(planner: _Planner) -> None:
     catalog, config = planner.catalog, planner.config
-    html_urls = sorted(
-        p.context["url"] for p in planner.pages if p.sitemap and p.path.endswith("index.html")
-    )
+    html_urls = sorted(p.url for p in planner.pages if p.sitemap and p.path.endswith("index.html"))
     planner.add("sitemap.xml", "sitemap.xml", {"urls": html_urls}, *html_urls, html=False)
     robots = "User-agent: *\nAllow: /\n"
     if config.origin:
@@ -804,20 +888,20 @@ def render_page(plan: SitePlan, page: Page) -> bytes:
     """The bytes of one output file."""
     if page.template in plan.copied:
         return plan.copied[page.template]
+    context = page.context()
     if page.template == "catalog.json":
-        return catalog_json(page.context["catalog"]).encode()
+        return catalog_json(context["catalog"]).encode()
     if page.template == "list.md":
-        summaries: Mapping[str, str] = page.context["summaries"]
+        summaries: Mapping[str, str] = context["summaries"]
         text = catalog_markdown(
-            page.context["catalog"],
-            page.context["config"],
+            context["catalog"],
+            context["config"],
             lambda summary: summaries.get(body_key(summary), ""),
         )
         return text.encode()
     if page.template == "robots.txt":
-        return str(page.context["text"]).encode()
-    text = plan.environment.get_template(page.template).render(page.context)
-    return text.encode()
+        return str(context["text"]).encode()
+    return plan.environment.get_template(page.template).render(context).encode()
 
 
 def render_site(
