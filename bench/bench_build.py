@@ -1,0 +1,236 @@
+"""Site build speed and memory on synthetic catalogs, against a naive build in the same run.
+
+    .venv/bin/python bench/bench_build.py [--sizes 1000,10000,100000] [--runs 3]
+                                          [--large-runs 1] [--work bench/out]
+
+For each size, ``bench/generate.py`` writes a corpus once (kept under
+``--work``). Every build is ``readinglist build --no-search`` in a fresh process:
+
+- **cold**: no cache of any kind, no previous site, two rendering processes;
+- **baseline**: the same with ``--workers 1``, the naive single-process build;
+- **warm edit** (10,000 entries, or the middle size): a build, a second build (so
+  the previous site sits beside the live one), one entry's summary edited, then
+  the timed rebuild, which renders and writes only what depends on that entry.
+
+Printed per size: the median wall time, pages per second, the peak memory (the
+largest process's maximum resident set, as ``/usr/bin/time`` reports it, and the
+peak of the summed proportional set size of the whole process tree, sampled every
+20 ms, which counts memory the forked workers share once), the ratio to the
+baseline, and how time per entry grows with size. Also the time spent loading and
+validating (in this process), the floor every build pays before rendering.
+"""
+
+from __future__ import annotations
+
+import argparse
+import contextlib
+import datetime
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from readinglist.load import load_content
+from readinglist.validate import validate
+
+REPO = Path(__file__).resolve().parent.parent
+GENERATOR = REPO / "bench" / "generate.py"
+SAMPLE_SECONDS = 0.02
+
+
+@dataclass(frozen=True)
+class Run:
+    seconds: float
+    max_rss_mib: float
+    """The largest single process's peak resident set."""
+    tree_pss_mib: float
+    """Peak of the process tree's summed proportional set size (sampled)."""
+    output: str
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        text = Path(f"/proc/{pid}/task/{pid}/children").read_text()
+    except OSError:
+        return []
+    found = [int(child) for child in text.split()]
+    return found + [grandchild for child in found for grandchild in _children(child)]
+
+
+def _pss_kib(pid: int) -> int:
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except (OSError, ValueError):
+        pass
+    return 0
+
+
+def measure(command: Sequence[str]) -> Run:
+    """Run ``command`` under /usr/bin/time, sampling its process tree's memory meanwhile."""
+    with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
+        started = time.perf_counter()
+        process = subprocess.Popen(
+            ["/usr/bin/time", "-f", "%M", "-o", report.name, *command],
+            stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT,
+            text=True,
+        )
+        peak = 0
+        done = threading.Event()
+
+        def sample() -> None:
+            nonlocal peak
+            while not done.is_set():
+                tree = [process.pid, *_children(process.pid)]
+                peak = max(peak, sum(_pss_kib(pid) for pid in tree))
+                done.wait(SAMPLE_SECONDS)
+
+        sampler = threading.Thread(target=sample, daemon=True)
+        sampler.start()
+        output, _ = process.communicate()
+        seconds = time.perf_counter() - started
+        done.set()
+        sampler.join()
+        if process.returncode != 0:
+            raise SystemExit(f"{' '.join(command)} failed:\n{output}")
+        max_rss_kib = int(Path(report.name).read_text().split()[-1])
+    return Run(seconds, max_rss_kib / 1024, peak / 1024, output.strip())
+
+
+def build_command(content: Path, out: Path, *extra: str) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "readinglist",
+        "build",
+        "--content",
+        str(content),
+        "--out",
+        str(out),
+        "--no-search",
+        *extra,
+    ]
+
+
+def corpus(work: Path, size: int) -> Path:
+    content = work / f"content-{size}"
+    if not (content / "entries").is_dir():
+        shutil.rmtree(content, ignore_errors=True)
+        subprocess.run(
+            [sys.executable, str(GENERATOR), "--entries", str(size), "--out", str(content)],
+            check=True,
+            stdout=subprocess.DEVNULL,
+        )
+    return content
+
+
+def fresh(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    shutil.rmtree(path.with_name(f".{path.name}.next"), ignore_errors=True)
+    return path
+
+
+def cold(content: Path, work: Path, *extra: str) -> Run:
+    out = fresh(work / "site")
+    return measure(build_command(content, out, "--no-cache", *extra))
+
+
+def warm_edit(content: Path, work: Path, runs: int) -> tuple[list[Run], str]:
+    copy = work / "content-edit"
+    shutil.rmtree(copy, ignore_errors=True)
+    shutil.copytree(content, copy)
+    out, cache = fresh(work / "site-warm"), work / "cache-warm"
+    shutil.rmtree(cache, ignore_errors=True)
+    command = build_command(copy, out, "--cache", str(cache))
+    measure(command)
+    measure(command)
+    entry = sorted((copy / "entries").iterdir())[len(list((copy / "entries").iterdir())) // 2]
+    results = []
+    for number in range(runs):
+        with entry.open("a", encoding="utf-8") as file:
+            file.write(f"\nEdited for the benchmark, pass {number + 1}.\n")
+        results.append(measure(command))
+    return results, entry.name
+
+
+def load_and_validate_seconds(content: Path) -> float:
+    started = time.perf_counter()
+    validate(load_content(content), datetime.date.today())
+    return time.perf_counter() - started
+
+
+def _median(runs: Sequence[Run], field: str) -> float:
+    return statistics.median(float(getattr(run, field)) for run in runs)
+
+
+def _pages(run: Run) -> int:
+    # "built N pages (M files; ...)"
+    with contextlib.suppress(ValueError, IndexError):
+        return int(run.output.split("built ", 1)[1].split(" ", 1)[0])
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument(
+        "--sizes", default="1000,10000,100000", help="entry counts, comma-separated"
+    )
+    parser.add_argument("--runs", type=int, default=3, help="runs per measurement (median)")
+    parser.add_argument(
+        "--large-runs", type=int, default=1, help="runs for sizes above 10,000 (default 1)"
+    )
+    parser.add_argument("--work", type=Path, default=REPO / "bench" / "out", help="scratch folder")
+    args = parser.parse_args(argv)
+    sizes = [int(size) for size in args.sizes.split(",")]
+    args.work.mkdir(parents=True, exist_ok=True)
+
+    print(
+        f"{'entries':>8} {'pages':>7} {'cold s':>7} {'pages/s':>8} {'maxRSS':>8} {'treePSS':>8}"
+        f" {'naive s':>8} {'ratio':>6} {'load+validate s':>16} {'us/entry':>9}"
+    )
+    per_entry: dict[int, float] = {}
+    for size in sizes:
+        content = corpus(args.work, size)
+        runs = args.runs if size <= 10_000 else args.large_runs
+        ours = [cold(content, args.work) for _ in range(runs)]
+        naive = [cold(content, args.work, "--workers", "1") for _ in range(runs)]
+        floor = load_and_validate_seconds(content)
+        seconds = _median(ours, "seconds")
+        pages = _pages(ours[0])
+        per_entry[size] = seconds / size * 1e6
+        print(
+            f"{size:>8} {pages:>7} {seconds:>7.2f} {pages / seconds:>8.0f}"
+            f" {_median(ours, 'max_rss_mib'):>7.0f}M {_median(ours, 'tree_pss_mib'):>7.0f}M"
+            f" {_median(naive, 'seconds'):>8.2f} {seconds / _median(naive, 'seconds'):>6.2f}"
+            f" {floor:>16.2f} {per_entry[size]:>9.0f}",
+            flush=True,
+        )
+    if len(sizes) > 1:
+        first = sizes[0]
+        growth = ", ".join(
+            f"{size // first}x entries: {per_entry[size] / per_entry[first]:.2f}x time per entry"
+            for size in sizes[1:]
+        )
+        print(f"growth against {first}: {growth}")
+
+    warm_size = 10_000 if 10_000 in sizes else sizes[len(sizes) // 2]
+    edits, name = warm_edit(corpus(args.work, warm_size), args.work, args.runs)
+    floor = load_and_validate_seconds(corpus(args.work, warm_size))
+    print(
+        f"warm rebuild after editing {name} at {warm_size} entries: median"
+        f" {_median(edits, 'seconds'):.2f} s (of which load+validate about {floor:.2f} s),"
+        f" target 0.5 s; {edits[-1].output.splitlines()[0]}"
+    )
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

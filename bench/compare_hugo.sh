@@ -1,0 +1,153 @@
+#!/usr/bin/env bash
+# Our cold build against Hugo's on the same generated entries, side by side in one run.
+#
+#     bench/compare_hugo.sh [ENTRIES=10000] [RUNS=3]
+#
+# Installs Hugo from Debian when it is missing, writes a synthetic catalog with
+# bench/generate.py, converts the same entries into a Hugo site (entry pages, tag
+# and company taxonomies with paginated term pages and RSS feeds, related entries,
+# the sitemap), then builds both from cold RUNS times, alternating: no cache of any
+# kind, empty output folder, search index excluded. Prints each tool's median wall
+# time and peak memory (maximum resident set from /usr/bin/time -v: for Hugo its one
+# process, for us the largest of our processes) and the ratios. Targets: time ratio
+# at most 0.8, memory ratio at most 0.5.
+set -euo pipefail
+
+ENTRIES="${1:-10000}"
+RUNS="${2:-3}"
+REPO="$(cd "$(dirname "$0")/.." && pwd)"
+PY="$REPO/.venv/bin/python"
+WORK="$REPO/bench/out"
+CONTENT="$WORK/content-$ENTRIES"
+HUGO_SITE="$WORK/hugo-$ENTRIES"
+
+if ! command -v hugo >/dev/null; then
+    apt-get install -y hugo >/dev/null || { apt-get update >/dev/null && apt-get install -y hugo >/dev/null; }
+fi
+mkdir -p "$WORK"
+if [ ! -d "$CONTENT/entries" ]; then
+    rm -rf "$CONTENT"
+    "$PY" "$REPO/bench/generate.py" --entries "$ENTRIES" --out "$CONTENT" >/dev/null
+fi
+
+# The same catalog as a Hugo site: one page per entry with the resolved tag and
+# company ids as taxonomies, and templates that show what ours show.
+rm -rf "$HUGO_SITE"
+"$PY" - "$CONTENT" "$HUGO_SITE" <<'PYTHON'
+import datetime
+import json
+import sys
+from pathlib import Path
+
+from readinglist.load import load_content
+from readinglist.validate import validate
+
+content, site = Path(sys.argv[1]), Path(sys.argv[2])
+catalog = validate(load_content(content), datetime.date.today()).catalog
+entries = site / "content" / "entries"
+entries.mkdir(parents=True)
+for entry in catalog.entries:
+    front = {
+        "title": entry.title,
+        "date": entry.date.isoformat(),
+        "tags": list(entry.tags),
+        "companies": [entry.company] if entry.company else [],
+        "kind": entry.kind,
+        "authors": list(entry.authors),
+        "resource": entry.url,
+    }
+    lines = [f"{key}: {json.dumps(value)}" for key, value in front.items()]
+    (entries / f"{entry.slug}.md").write_text("---\n" + "\n".join(lines) + "\n---\n" + entry.summary + "\n")
+for term in ("tags", "companies"):
+    (site / "content" / term).mkdir(parents=True, exist_ok=True)
+(site / "hugo.toml").write_text('''baseURL = "https://example.org/"
+title = "readinglist"
+disableKinds = []
+paginate = 100
+[taxonomies]
+  tag = "tags"
+  company = "companies"
+[outputs]
+  home = ["HTML", "RSS"]
+  section = ["HTML"]
+  taxonomy = ["HTML"]
+  term = ["HTML", "RSS"]
+[services.rss]
+  limit = 50
+[related]
+  includeNewer = true
+  threshold = 1
+  toLower = false
+  [[related.indices]]
+    name = "tags"
+    weight = 100
+''')
+layouts = site / "layouts" / "_default"
+layouts.mkdir(parents=True)
+(layouts / "baseof.html").write_text('''<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>{{ .Title }} · {{ .Site.Title }}</title>
+<link rel="canonical" href="{{ .Permalink }}">
+{{ with .OutputFormats.Get "rss" }}<link rel="alternate" type="application/rss+xml" href="{{ .RelPermalink }}">{{ end }}
+</head><body><header><a href="/">{{ .Site.Title }}</a> <a href="/tags/">Tags</a> <a href="/companies/">Companies</a></header>
+<main>{{ block "main" . }}{{ end }}</main></body></html>
+''')
+item = '''<li><h3><a href="{{ .Params.resource }}">{{ .Title }}</a></h3>
+<p>{{ .Date.Format "2 Jan 2006" }}{{ range .GetTerms "companies" }} · <a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }} · {{ .Params.kind }} · <a href="{{ .RelPermalink }}">about</a></p>
+<ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></li>
+'''
+pager = '''{{ with .Paginator }}{{ if .HasPrev }}<a rel="prev" href="{{ .Prev.URL }}">Newer</a>{{ end }}
+{{ range .Pagers }}<a href="{{ .URL }}">{{ .PageNumber }}</a> {{ end }}
+{{ if .HasNext }}<a rel="next" href="{{ .Next.URL }}">Older</a>{{ end }}{{ end }}'''
+(layouts / "list.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1><ol>{{ range (.Paginate .Pages.ByDate.Reverse).Pages }}' + item + '{{ end }}</ol>' + pager + '{{ end }}\n')
+(layouts / "index.html").write_text('{{ define "main" }}<h1>{{ .Site.Title }}</h1><ol>{{ range (.Paginate (where .Site.RegularPages "Section" "entries").ByDate.Reverse).Pages }}' + item + '{{ end }}</ol>' + pager + '{{ end }}\n')
+(layouts / "terms.html").write_text('{{ define "main" }}<h1>{{ .Title }}</h1><ul>{{ range .Data.Terms.Alphabetical }}<li><a href="{{ .Page.RelPermalink }}">{{ .Page.Title }}</a> {{ .Count }}</li>{{ end }}</ul>{{ end }}\n')
+(layouts / "single.html").write_text('''{{ define "main" }}<article><h1>{{ .Title }}</h1><p><a href="{{ .Params.resource }}">Read it</a></p>
+<dl><dt>Published</dt><dd>{{ .Date.Format "2 Jan 2006" }}</dd><dt>Kind</dt><dd>{{ .Params.kind }}</dd>
+{{ with .GetTerms "companies" }}<dt>Company</dt><dd>{{ range . }}<a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a>{{ end }}</dd>{{ end }}
+<dt>By</dt><dd>{{ delimit .Params.authors ", " }}</dd>
+<dt>Tags</dt><dd><ul>{{ range .GetTerms "tags" }}<li><a href="{{ .RelPermalink }}">{{ .LinkTitle }}</a></li>{{ end }}</ul></dd></dl>
+<h2>Summary</h2>{{ .Content }}</article>
+{{ with .Site.RegularPages.Related . | first 5 }}<h2>Related</h2><ul>{{ range . }}<li><a href="{{ .RelPermalink }}">{{ .Title }}</a></li>{{ end }}</ul>{{ end }}
+{{ end }}
+''')
+PYTHON
+
+median() { sort -n | awk '{a[NR]=$1} END {print (NR%2) ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2}'; }
+
+# Runs COMMAND under /usr/bin/time -v; prints "seconds kib".
+timed() {
+    local report
+    report="$(mktemp)"
+    local start end
+    start="$(date +%s.%N)"
+    /usr/bin/time -v -o "$report" "$@" >/dev/null 2>&1
+    end="$(date +%s.%N)"
+    local kib
+    kib="$(awk -F': ' '/Maximum resident set size/ {print $2}' "$report")"
+    rm -f "$report"
+    echo "$(echo "$end - $start" | bc -l) $kib"
+}
+
+ours_times=(); ours_mem=(); hugo_times=(); hugo_mem=()
+for run in $(seq "$RUNS"); do
+    rm -rf "$WORK/hugo-public" "$WORK/hugo-cache" "$WORK/ours-site" "$WORK/.ours-site.next"
+    read -r seconds kib < <(timed hugo --quiet --source "$HUGO_SITE" --destination "$WORK/hugo-public" \
+        --cacheDir "$WORK/hugo-cache" --ignoreCache --noBuildLock)
+    hugo_times+=("$seconds"); hugo_mem+=("$kib")
+    read -r seconds kib < <(timed "$PY" -m readinglist build --content "$CONTENT" \
+        --out "$WORK/ours-site" --no-search --no-cache)
+    ours_times+=("$seconds"); ours_mem+=("$kib")
+    echo "run $run: hugo ${hugo_times[-1]} s ${hugo_mem[-1]} KiB; readinglist ${ours_times[-1]} s ${ours_mem[-1]} KiB"
+done
+
+hugo_pages="$(find "$WORK/hugo-public" -name '*.html' | wc -l)"
+ours_pages="$(find "$WORK/ours-site/" -name '*.html' | wc -l)"
+hugo_s="$(printf '%s\n' "${hugo_times[@]}" | median)"
+ours_s="$(printf '%s\n' "${ours_times[@]}" | median)"
+hugo_k="$(printf '%s\n' "${hugo_mem[@]}" | median)"
+ours_k="$(printf '%s\n' "${ours_mem[@]}" | median)"
+printf '%s entries, median of %s cold builds (search excluded)\n' "$ENTRIES" "$RUNS"
+printf '  hugo        %6.2f s  %6.0f MiB  %s HTML pages\n' "$hugo_s" "$(echo "$hugo_k / 1024" | bc -l)" "$hugo_pages"
+printf '  readinglist %6.2f s  %6.0f MiB  %s HTML pages\n' "$ours_s" "$(echo "$ours_k / 1024" | bc -l)" "$ours_pages"
+printf '  time ratio   %.2f (target <= 0.8)\n' "$(echo "$ours_s / $hugo_s" | bc -l)"
+printf '  memory ratio %.2f (target <= 0.5)\n' "$(echo "$ours_k / $hugo_k" | bc -l)"
