@@ -19,7 +19,7 @@ from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from readinglist.errors import Problem, Severity, sort_problems
-from readinglist.load import LineDict, LineList, RawContent, RawEntry
+from readinglist.load import LineDict, LineList, RawContent, RawEntry, collector_paused
 from readinglist.model import (
     FIELD_NAMES,
     KINDS,
@@ -140,42 +140,65 @@ def _numbers(text: str) -> list[str]:
     return [word for word in text.split() if word.isdigit()]
 
 
-def _blocking_keys(text: str) -> set[str]:
-    """Keys two texts share when they differ in at most one word, or (short) one character."""
+def _blocking_keys(text: str) -> dict[str | tuple[str, ...], str | None]:
+    """Keys two texts share when they differ in at most one word, or (short) one character.
+
+    Each key maps to the word left out to make it ("" for none), or None for the
+    character keys; the left-out words bound the similarity without difflib.
+    """
     words = text.split()
     if not words:
-        return set()
+        return {}
     compact = "".join(words)
-    keys = {compact}
-    if len(words) > 1:
-        # " ~" keeps these apart from the compact keys, which have no spaces.
-        keys.add(" ".join(words) + " ~")
-        keys.update(" ".join(words[:i] + words[i + 1 :]) + " ~" for i in range(len(words)))
+    keys: dict[str | tuple[str, ...], str | None] = {compact: None}
     if len(compact) <= SHORT_KEY:
-        keys.update(compact[:i] + compact[i + 1 :] for i in range(len(compact)))
+        keys.update(dict.fromkeys(compact[:i] + compact[i + 1 :] for i in range(len(compact))))
+    if len(words) > 1:
+        # Word keys are tuples, so they never meet the character keys, which are text.
+        whole = tuple(words)
+        keys[whole] = ""
+        for i in range(len(whole)):
+            keys.setdefault(whole[:i] + whole[i + 1 :], whole[i])
     return keys
+
+
+def _shared_letters(a: str, b: str) -> int:
+    """How many letters two words have in common, as multisets."""
+    return sum(min(a.count(c), b.count(c)) for c in set(a))
 
 
 def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int]]:
     """Index pairs (earlier, later) of texts whose difflib ratio is at least ``threshold``.
 
-    Comparing every pair is quadratic, too slow for a large catalog. Only
-    candidates are compared: texts equal but for spaces, for one word (added,
-    removed or changed) or, when short, for one character; that is how near
-    duplicates come about (a typo, a plural, ``Part 1``, ``MLOps`` against
-    ``ML Ops``). Each pair is reported once, in index order.
+    Texts are compared with runs of spaces made one. Comparing every pair is
+    quadratic, too slow for a large catalog. Only candidates are compared: texts
+    equal but for spaces, for one word (added, removed or changed) or, when
+    short, for one character; that is how near duplicates come about (a typo, a
+    plural, ``Part 1``, ``MLOps`` against ``ML Ops``). Each pair is reported once,
+    in index order.
     """
+    texts = [" ".join(text.split()) for text in texts]
     # difflib's ratio depends on which text comes first, so texts are compared
     # in sorted order: the answer never depends on how the files are named.
     order = sorted(range(len(texts)), key=texts.__getitem__)
-    buckets: dict[str, list[int]] = {}
+    buckets: dict[str | tuple[str, ...], list[tuple[int, str | None]]] = {}
     for position, index in enumerate(order):
-        for key in _blocking_keys(texts[index]):
-            buckets.setdefault(key, []).append(position)
+        for key, left_out in _blocking_keys(texts[index]).items():
+            buckets.setdefault(key, []).append((position, left_out))
     earlier: dict[int, set[int]] = {}
     for members in buckets.values():
         for place in range(1, len(members)):
-            earlier.setdefault(members[place], set()).update(members[:place])
+            second, second_out = members[place]
+            b = texts[order[second]]
+            for first, first_out in members[:place]:
+                if first_out and second_out:
+                    # One word changed: the letters they share besides it are the
+                    # key itself, so difflib's quick_ratio is known exactly.
+                    a = texts[order[first]]
+                    shared = len(a) - len(first_out) + _shared_letters(first_out, second_out)
+                    if 2 * shared < threshold * (len(a) + len(b)):
+                        continue
+                earlier.setdefault(second, set()).add(first)
     pairs = []
     # One matcher per later text: difflib indexes its second sequence once.
     matcher = difflib.SequenceMatcher(None, autojunk=False)
@@ -750,6 +773,11 @@ def _ascii_host(host: str) -> str:
 
 def validate(raw: RawContent, today: datetime.date) -> Validated:
     """Check everything read from a content folder; ``today`` bounds dates (pure)."""
+    with collector_paused():
+        return _validate(raw, today)
+
+
+def _validate(raw: RawContent, today: datetime.date) -> Validated:
     checker = _Checker(raw, today)
     tags = checker.tags_vocabulary()
     companies = checker.companies_vocabulary()
