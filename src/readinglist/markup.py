@@ -67,9 +67,16 @@ def _shift_heading(match: re.Match[str]) -> str:
     return f"<{match[1]}h{level}"
 
 
+_ANCHOR_WITHOUT_HREF_RE = re.compile(r"<a(?![^>]*\shref=)[^>]*>(.*?)</a>", re.DOTALL)
+
+
 def sanitise(html: str) -> str:
-    """Keep only the allow-listed tags, attributes and URL schemes of an HTML fragment."""
-    return nh3.clean(
+    """Keep only the allow-listed tags, attributes and URL schemes of an HTML fragment.
+
+    A link whose address was refused keeps its text but not the ``a`` element: an
+    ``a`` with ``rel`` and no ``href`` is invalid HTML.
+    """
+    clean = nh3.clean(
         _HEADING_RE.sub(_shift_heading, html),
         tags=set(ALLOWED_TAGS),
         clean_content_tags=set(REMOVED_WITH_CONTENT),
@@ -78,6 +85,7 @@ def sanitise(html: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+    return _ANCHOR_WITHOUT_HREF_RE.sub(r"\1", clean)
 
 
 def markdown_renderer() -> Callable[[str], str]:
