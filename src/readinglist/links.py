@@ -23,7 +23,7 @@ import subprocess
 import tempfile
 import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urljoin, urlsplit
@@ -34,7 +34,7 @@ from readinglist import __version__
 from readinglist.errors import Problem, Severity
 from readinglist.load import ENTRIES_DIR, RawContent
 
-Verdict = Literal["ok", "moved", "dead", "unreachable", "unverifiable", "error", "unconfirmed"]
+Verdict = Literal["ok", "moved", "dead", "unreachable", "error", "unverifiable", "unconfirmed"]
 
 VERDICTS: tuple[Verdict, ...] = (
     "ok",
@@ -53,7 +53,7 @@ VERDICT_MEANINGS: Mapping[Verdict, str] = {
     "dead": "404 Not Found or 410 Gone, confirmed across runs",
     "unreachable": "no answer (DNS, TLS, connection, timeout, 5xx), confirmed across runs",
     "error": "redirect loop, too many redirects or an unexpected answer, confirmed",
-    "unverifiable": "the site refuses automated checks (401, 403, 429): check by hand",
+    "unverifiable": "the site refuses automated checks (401, 403, 429, 451): check by hand",
     "unconfirmed": "failed, but not yet in enough runs far enough apart",
 }
 
@@ -194,10 +194,12 @@ class LinkResult:
 
 @dataclass(frozen=True)
 class LinkReport:
+    """One run: a result per entry, in path order."""
+
     results: tuple[LinkResult, ...]
     requested: int
     """How many distinct URLs were requested in this run."""
-    problems: tuple[Problem, ...] = field(default=())
+    problems: tuple[Problem, ...] = ()
     """Trouble with the cache, not with links."""
 
     @property
@@ -245,8 +247,19 @@ def changed_entry_names(content_dir: str, ref: str) -> tuple[frozenset[str], lis
     if ref.startswith("-"):
         return frozenset(), [Problem(entries_dir, 1, "--only-changed", f"'{ref}' is not a ref")]
     commands = (
-        ["git", "-C", entries_dir, "diff", "--name-only", "--relative", "--diff-filter=d", ref],
-        ["git", "-C", entries_dir, "ls-files", "--others", "--exclude-standard"],
+        # -z: names as they are, never quoted or escaped.
+        [
+            "git",
+            "-C",
+            entries_dir,
+            "diff",
+            "-z",
+            "--name-only",
+            "--relative",
+            "--diff-filter=d",
+            ref,
+        ],
+        ["git", "-C", entries_dir, "ls-files", "-z", "--others", "--exclude-standard"],
     )
     names: set[str] = set()
     for command in commands:
@@ -267,7 +280,7 @@ def changed_entry_names(content_dir: str, ref: str) -> tuple[frozenset[str], lis
                     "fetch the ref first, e.g. git fetch origin main",
                 )
             ]
-        names.update(n for n in done.stdout.splitlines() if n.endswith(".md") and "/" not in n)
+        names.update(n for n in done.stdout.split("\0") if n.endswith(".md") and "/" not in n)
     return frozenset(names), []
 
 
