@@ -1,0 +1,120 @@
+"""How long an edit takes to reach the open page in ``readinglist serve``.
+
+    .venv/bin/python bench/bench_serve.py [--content content] [--runs 9]
+
+In a copy of the content folder, ``readinglist serve --no-search`` runs and
+Debian's Chromium holds an entry page open. Each run rewrites that entry's
+title and times the wait until the page's ``h1`` shows the new one: the file
+watcher's debounce, the rebuild, the page's next poll and its reload. The
+baseline, measured in the same run on the same copy, is the rebuild alone: the
+same edit followed by ``build_site`` in this process with a warm cache. Printed:
+both medians and their ratio, i.e. what watching and reloading add on top.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from playwright.sync_api import sync_playwright
+
+from readinglist.build import build_site
+from readinglist.config import SiteConfig
+from readinglist.load import load_content
+
+CHROMIUM_ARGS = (
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+)
+
+
+def retitle(entry: Path, title: str) -> None:
+    lines = entry.read_text().splitlines(keepends=True)
+    index = next(i for i, line in enumerate(lines) if line.startswith("title:"))
+    lines[index] = f'title: "{title}"\n'
+    entry.write_text("".join(lines))
+
+
+def rebuild_times(content: Path, entry: Path, runs: int) -> list[float]:
+    out, cache = content.parent / "baseline-site", content.parent / "baseline-cache"
+    config, today = SiteConfig(), datetime.date.today()
+    build_site(content, out, config, today=today, cache_dir=cache, search=False)
+    build_site(content, out, config, today=today, cache_dir=cache, search=False)
+    times = []
+    for run in range(runs):
+        retitle(entry, f"Baseline edit {run}")
+        started = time.perf_counter()
+        result = build_site(content, out, config, today=today, cache_dir=cache, search=False)
+        times.append(time.perf_counter() - started)
+        assert result.ok, result.problems
+    return times
+
+
+def reload_times(work: Path, entry: Path, runs: int) -> list[float]:
+    process = subprocess.Popen(
+        [sys.executable, "-m", "readinglist", "serve", "--port", "0", "--no-search"],
+        cwd=work,
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert process.stdout is not None
+    url = next(line.split()[1] for line in process.stdout if line.startswith("serving "))
+    times = []
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch(
+                executable_path="/usr/bin/chromium", headless=True, args=list(CHROMIUM_ARGS)
+            )
+            page = browser.new_page()
+            page.goto(f"{url}entries/{entry.stem}/")
+            for run in range(runs):
+                title = f"Live edit {run}"
+                started = time.perf_counter()
+                retitle(entry, title)
+                page.wait_for_function(
+                    "title => document.querySelector('h1')?.textContent === title",
+                    arg=title,
+                    timeout=30_000,
+                )
+                times.append(time.perf_counter() - started)
+            browser.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    return times
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--content", default="content", help="content folder to copy")
+    parser.add_argument("--runs", type=int, default=9, help="edits timed per measure")
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as folder:
+        work = Path(folder)
+        content = work / "content"
+        shutil.copytree(args.content, content)
+        raw = load_content(content)
+        entry = Path(raw.entries[len(raw.entries) // 2].path)
+        print(f"catalog: {len(raw.entries)} entries; edited: {entry.name}")
+        baseline = statistics.median(rebuild_times(content, entry, args.runs))
+        live = statistics.median(reload_times(work, entry, args.runs))
+    print(f"rebuild alone (baseline), median of {args.runs}: {baseline * 1000:.0f} ms")
+    print(f"edit to reloaded page in Chromium, median of {args.runs}: {live * 1000:.0f} ms")
+    print(
+        f"ratio: {live / baseline:.1f}x the rebuild; watching and reloading add"
+        f" {(live - baseline) * 1000:.0f} ms"
+    )
+
+
+if __name__ == "__main__":
+    main()
