@@ -50,6 +50,8 @@ _PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem 
 # Upper case only: "Todo lists in production" is a title, "TODO: title" is not.
 _PLACEHOLDER_MARKER_RE = re.compile(r"(?:TODO|TBD|FIXME|XXX)\b")
 _PLACEHOLDER_HOSTS = {"example.com", "example.org", "example.net", "localhost"}
+# https://host/path#fragment with a lower-case host: no user, port or query.
+_SIMPLE_URL_RE = re.compile(r"https?://([a-z0-9.-]+)(/[^?#\s]*)?(?:#\S*)?")
 _SPACE_RE = re.compile(r"\s")
 _TRACKING_PARAMS = {"fbclid", "gclid", "mc_cid", "mc_eid", "ref", "ref_src", "source", "si"}
 _WORD_RE = re.compile(r"[^\W_]+")
@@ -186,6 +188,7 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
         for key, left_out in _blocking_keys(texts[index]).items():
             buckets.setdefault(key, []).append((position, left_out))
     earlier: dict[int, set[int]] = {}
+    shared_letters: dict[tuple[str, str], int] = {}
     for members in buckets.values():
         for place in range(1, len(members)):
             second, second_out = members[place]
@@ -195,7 +198,10 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
                     # One word changed: the letters they share besides it are the
                     # key itself, so difflib's quick_ratio is known exactly.
                     a = texts[order[first]]
-                    shared = len(a) - len(first_out) + _shared_letters(first_out, second_out)
+                    words = (first_out, second_out)
+                    if words not in shared_letters:
+                        shared_letters[words] = _shared_letters(first_out, second_out)
+                    shared = len(a) - len(first_out) + shared_letters[words]
                     if 2 * shared < threshold * (len(a) + len(b)):
                         continue
                 earlier.setdefault(second, set()).add(first)
@@ -270,6 +276,14 @@ class _Checker:
         self.company_lookup: dict[str, str] = {}
         self.url_keys: dict[str, str] = {}
         """Each valid URL normalised, by file, for finding one resource listed twice."""
+        self.lookup_keys: dict[str, str] = {}
+        """lookup_key of each tag and company name met; a few names recur in every entry."""
+
+    def lookup_key(self, name: str) -> str:
+        key = self.lookup_keys.get(name)
+        if key is None:
+            key = self.lookup_keys[name] = lookup_key(name)
+        return key
 
     def add(
         self,
@@ -457,11 +471,11 @@ class _Checker:
         value = self.text_field(path, fields, key, required=True)
         if value is None:
             return None
-        problem, hint, parts = _check_url(value)
-        if parts is None:
+        problem, hint, normalised = _check_url(value)
+        if normalised is None:
             self.add(path, _line_of(fields, key), key, problem, hint)
             return None
-        self.url_keys[path] = _normalise_parts(parts)
+        self.url_keys[path] = normalised
         return value
 
     def date(self, path: str, fields: LineDict, key: str, required: bool) -> datetime.date | None:
@@ -525,7 +539,7 @@ class _Checker:
             return ()  # tags.yml could not be read: that is the one problem to report
         resolved: list[str] = []
         for name, item_line in items:
-            ident = self.tag_lookup.get(lookup_key(name))
+            ident = self.tag_lookup.get(self.lookup_key(name))
             if ident is None:
                 hint = did_you_mean(name, self.tag_lookup_names()) or (
                     "pick a tag from content/tags.yml, or add a new one there with a description"
@@ -544,7 +558,7 @@ class _Checker:
         name = self.text_field(path, fields, "company", required=False)
         if name is None or not isinstance(self.raw.companies, LineDict):
             return None  # companies.yml could not be read: that is the one problem to report
-        ident = self.company_lookup.get(lookup_key(name))
+        ident = self.company_lookup.get(self.lookup_key(name))
         if ident is None:
             hint = did_you_mean(name, sorted(set(self.company_lookup.values()))) or (
                 "add it to content/companies.yml"
@@ -738,10 +752,21 @@ def url_problem(value: str) -> tuple[str, str]:
     return problem, hint
 
 
-def _check_url(value: str) -> tuple[str, str, SplitResult | None]:
-    """``url_problem``, and the split URL when there is no problem, so it is split once."""
+def _check_url(value: str, fast: bool = True) -> tuple[str, str, str | None]:
+    """(problem, hint, normalised URL): ``url_problem``, and ``normalise_url`` when it is fine.
+
+    Most URLs are ``https://host/path`` with a lower-case host and no query;
+    those are checked without ``urlsplit``, which is most of the cost of a
+    URL. ``fast=False`` takes the general path for everything, for the tests
+    that compare the two.
+    """
     if len(value) > MAX_URL_LENGTH:
         return f"is {len(value)} characters; at most {MAX_URL_LENGTH}", "", None
+    simple = _SIMPLE_URL_RE.fullmatch(value) if fast else None
+    if simple is not None and _HOST_RE.match(host := simple[1]):
+        if host.removeprefix("www.") in _PLACEHOLDER_HOSTS:
+            return f"'{value}' is a placeholder", "use the real address", None
+        return "", "", _normalise_simple(host, simple[2] or "")
     if _SPACE_RE.search(value):
         return "contains spaces", "encode spaces as %20 or remove them", None
     try:
@@ -760,7 +785,18 @@ def _check_url(value: str) -> tuple[str, str, SplitResult | None]:
         return f"'{value}' is a placeholder", "use the real address", None
     if not _HOST_RE.match(host) and not _HOST_RE.match(_ascii_host(host)):
         return f"host '{host}' is not a valid domain name", "check for typos in the address", None
-    return "", "", parts
+    return "", "", _normalise_parts(parts)
+
+
+def _normalise_simple(host: str, path: str) -> str:
+    """``_normalise_parts`` for a URL with no port, query or user: host and path alone."""
+    host = host.removeprefix("www.")
+    if host in _TWITTER_HOSTS:
+        host = "twitter.com"
+    path = path.rstrip("/")
+    if (host == "arxiv.org" or host.endswith(".arxiv.org")) and (match := _ARXIV_RE.match(path)):
+        host, path = "arxiv.org", f"/abs/{match['id']}"
+    return f"https://{host}{path}"
 
 
 def _ascii_host(host: str) -> str:
