@@ -375,3 +375,23 @@ def test_main_new_has_help(capsys: pytest.CaptureFixture[str]) -> None:
     out = capsys.readouterr().out
     for option in ("--title", "--date", "--tags", "--company", "--kind", "--fetch", "--content"):
         assert option in out
+
+
+def test_new_refuses_a_folder_that_is_not_a_catalog(tmp_path: Path) -> None:
+    missing = tmp_path / "contnet"
+    result = run_cli(
+        "new",
+        URL,
+        "--title",
+        "T",
+        "--date",
+        "2020-01-01",
+        "--tags",
+        "mlops",
+        "--content",
+        str(missing),
+    )
+    assert result.returncode == 1
+    assert f"{missing}/tags.yml:1: file: is missing" in result.stderr
+    assert f"{missing}/entries:1: folder: is missing" in result.stderr
+    assert not missing.exists()

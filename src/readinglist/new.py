@@ -363,8 +363,13 @@ def plan_entry(
     with its problems. Without it, missing required fields are problems.
     """
     raw = load_content(content_dir)
+    entries_dir = str(Path(raw.root) / ENTRIES_DIR)
+    unreadable = [p for p in raw.problems if p.path in (raw.tags_path, entries_dir)]
+    if unreadable:
+        # Without the vocabulary or the entries folder there is no catalog to add to.
+        return NewEntry("", "", tuple(unreadable))
     catalog = validate(raw, today).catalog
-    context = _Context(raw, catalog, str(Path(raw.root) / ENTRIES_DIR), today)
+    context = _Context(raw, catalog, entries_dir, today)
     url = draft.url.strip()
     problem, hint = url_problem(url)
     if problem:
