@@ -23,6 +23,10 @@ install: $(VENV)/.installed ## Create .venv and install readinglist with what th
 check: install ## Validate content/ and report every problem
 	$(PY) -m readinglist check --content $(CONTENT)
 
+.PHONY: bench
+bench: install ## Time check on 1k and 10k synthetic entries (BENCH_FLAGS=--with-100k adds 100k)
+	$(PY) bench/bench_check.py $(BENCH_FLAGS)
+
 .PHONY: links
 links: install ## Request every entry's link; report dead, moved and blocked ones
 	$(PY) -m readinglist links --content $(CONTENT)
