@@ -352,12 +352,18 @@ def parse_yaml(text: str, path: str, first_line: int, field: str) -> tuple[Any, 
                 path,
                 line,
                 field,
-                f"holds the character {exc.character!r}, which YAML does not allow",
+                f"holds the character {_code_point(exc.character)}, which YAML does not allow",
                 "remove it",
             )
         ]
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error carries a mark
         return None, [Problem(path, first_line, field, f"YAML cannot be read: {exc}")]
+
+
+def _code_point(character: int | str) -> str:
+    """U+0007 for a control character, whether libyaml gives it as a number or text."""
+    code = character if isinstance(character, int) else ord(character[:1] or "\0")
+    return f"U+{code:04X}"
 
 
 def _unclosed(context: str) -> bool:

@@ -1,0 +1,255 @@
+"""load: bytes to plain data with line numbers, and everything that stops a file being read."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from readinglist.load import (
+    MAX_ENTRY_BYTES,
+    LineDict,
+    LineList,
+    decode,
+    load_content,
+    parse_entry,
+    parse_yaml,
+    split_front_matter,
+)
+
+FIXTURES = Path(__file__).parent / "fixtures"
+ENTRY = (
+    b"---\ntitle: Rules of Machine Learning\n"
+    b"url: https://developers.google.com/machine-learning/guides/rules-of-ml\n"
+    b"date: 2022-09-12\ntags: [mlops, best-practices]\n---\nWhy it is worth reading.\n"
+)
+
+
+def problems_of(text: str, first_line: int = 2) -> list[str]:
+    return [p.format() for p in parse_yaml(text, "x.md", first_line, "front matter")[1]]
+
+
+def test_decode_accepts_a_bom_and_any_line_ending() -> None:
+    assert decode(b"\xef\xbb\xbfa\r\nb\rc\n", "x.md") == ("a\nb\nc\n", [])
+
+
+def test_decode_names_the_line_of_a_byte_that_is_not_utf8() -> None:
+    text, problems = decode(b"---\ntitle: ok\ntitle: R\xe8gles\n", "x.md")
+    assert text is None
+    assert [p.format() for p in problems] == [
+        "x.md:3: file: is not UTF-8 (byte 0xe8 at offset 22) (save the file as UTF-8)"
+    ]
+    assert [p.format() for p in decode(b"a\nb\x00", "x.md")[1]] == [
+        "x.md:2: file: contains a NUL character (save as plain text)"
+    ]
+
+
+def test_split_front_matter_returns_fields_body_and_closing_line() -> None:
+    assert split_front_matter("---\na: 1\nb: 2\n---\nBody\n", "x.md") == (
+        "a: 1\nb: 2",
+        "Body\n",
+        4,
+        [],
+    )
+    assert split_front_matter("---\na: 1\n...\n", "x.md")[2] == 3
+    assert split_front_matter("---\n---\n", "x.md")[:3] == ("", "", 2)
+
+
+def test_the_fields_remember_the_line_of_every_key_and_item() -> None:
+    fields, problems = parse_yaml(
+        "title: A\n\nauthors:\n  - Ann\n  - Bo\ntags: [x, y]\n", "x.md", 2, "front matter"
+    )
+    assert problems == []
+    assert isinstance(fields, LineDict)
+    assert fields.key_lines == {"title": 2, "authors": 4, "tags": 7}
+    assert isinstance(fields["authors"], LineList)
+    assert fields["authors"].item_lines == [5, 6]
+    assert fields["tags"] == ["x", "y"]
+    assert fields["tags"].item_lines == [7, 7]
+
+
+def test_values_are_plain_data_and_dates_stay_text() -> None:
+    fields, _ = parse_yaml(
+        "a: 1984\nb: no\nc:\nd: 2022-09-12\ne: 1.5\nf: 'quoted: yes'\ng: \"x\"\nh: ~\n",
+        "x.md",
+        2,
+        "f",
+    )
+    assert dict(fields) == {
+        "a": 1984,
+        "b": False,
+        "c": None,
+        "d": "2022-09-12",
+        "e": 1.5,
+        "f": "quoted: yes",
+        "g": "x",
+        "h": None,
+    }
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            "title: A\ntitle: B\n",
+            "x.md:3: front matter: duplicate key 'title' (first on line 2) (keep one of them)",
+        ),
+        (
+            "a: &x [1, 2]\nb: *x\n",
+            "x.md:3: front matter: anchors and aliases (&name, *name) are not allowed"
+            " (write the value out in full)",
+        ),
+        (
+            "a: !!set {x, y}\n",
+            "x.md:2: front matter: the YAML tag !!set is not allowed"
+            " (only plain values are allowed: text, numbers, dates and lists)",
+        ),
+        (
+            "a: !!python/name:os.system\n",
+            "x.md:2: front matter: the YAML tag !!python/name:os.system is not allowed"
+            " (only plain values are allowed: text, numbers, dates and lists)",
+        ),
+        (
+            "a: !custom x\n",
+            "x.md:2: front matter: the YAML tag !custom is not allowed"
+            " (only plain values are allowed: text, numbers, dates and lists)",
+        ),
+        (
+            "<<: {a: 1}\n",
+            "x.md:2: front matter: merge keys (<<) are not allowed (write the fields out)",
+        ),
+        (
+            "a: [[[[[[[[[[[1]]]]]]]]]]]\n",
+            "x.md:2: front matter: values are nested more than 10 levels deep (flatten them)",
+        ),
+        (
+            "title: x\n\tbad: y\n",
+            "x.md:3: front matter: YAML found a tab character that violates indentation"
+            " while scanning a plain scalar (indent with spaces, not tabs)",
+        ),
+        (
+            "title: a \x07 b\n",
+            "x.md:2: front matter: holds the character U+0007, which YAML does not allow"
+            " (remove it)",
+        ),
+        (
+            "title: a\nurl: @handle\n",
+            "x.md:3: front matter: YAML found character that cannot start any token"
+            " while scanning for the next token (a value that starts with @, ` or % must be"
+            " quoted)",
+        ),
+        (
+            "a: 1\n---\nb: 2\n",
+            "x.md:3: front matter: holds more than one YAML document (remove the extra --- line)",
+        ),
+        (
+            "yes: 1\n",
+            "x.md:2: front matter: key 'yes' is not text (keys are plain words such as title"
+            " or url)",
+        ),
+    ],
+)
+def test_yaml_beyond_plain_data_is_one_problem_on_its_line(text: str, expected: str) -> None:
+    assert problems_of(text) == [expected]
+
+
+def test_nesting_tens_of_thousands_deep_is_refused_not_a_crash() -> None:
+    text = "title: " + "[" * 50_000 + "]" * 50_000 + "\n"
+    assert problems_of(text) == [
+        "x.md:2: front matter: values are nested more than 10 levels deep (flatten them)"
+    ]
+
+
+def test_parse_entry_reads_fields_body_and_lines() -> None:
+    entry, problems = parse_entry(ENTRY, "content/entries/rules.md", "rules")
+    assert problems == []
+    assert entry is not None
+    assert entry.fields["tags"] == ["mlops", "best-practices"]
+    assert entry.fields.key_lines["date"] == 4
+    assert (entry.body, entry.body_line, entry.closing_line) == ("Why it is worth reading.\n", 7, 6)
+
+
+def test_parse_entry_refuses_an_absurd_size_and_a_list_for_front_matter() -> None:
+    big = ENTRY + b"x" * MAX_ENTRY_BYTES
+    assert [p.format() for p in parse_entry(big, "big.md", "big")[1]] == [
+        f"big.md:1: file: is {len(big):,} bytes; the limit is 100,000"
+        " (keep the summary to a short paragraph)"
+    ]
+    assert [p.format() for p in parse_entry(b"---\n- a\n- b\n---\n", "l.md", "l")[1]] == [
+        "l.md:2: front matter: must be `key: value` lines, not a list"
+        " (write one field per line, such as `title: ...`)"
+    ]
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return Path("content")
+
+
+def test_load_content_reads_every_entry_and_both_vocabularies(content: Path) -> None:
+    raw = load_content(content)
+    assert raw.problems == ()
+    assert len(raw.entries) == 6
+    assert raw.files == 8
+    assert raw.tags_path == "content/tags.yml"
+    assert isinstance(raw.tags, LineDict)
+    assert raw.tags.key_lines["mlops"] == 2
+    assert [e.slug for e in raw.entries][:2] == [
+        "data-distribution-shifts",
+        "hidden-technical-debt",
+    ]
+
+
+def test_files_that_are_not_entries_are_reported_one_line_each(
+    content: Path, tmp_path: Path
+) -> None:
+    entries = content / "entries"
+    outside = tmp_path / "outside.md"
+    outside.write_bytes(ENTRY)
+    (entries / "linked.md").symlink_to(outside)
+    (entries / "inside-link.md").symlink_to(Path("michelangelo.md"))
+    (entries / "drafts").mkdir()
+    (entries / "notes.txt").write_text("notes")
+    (entries / ".hidden.md").write_text("not read")
+    (entries / "huge.md").write_bytes(ENTRY + b"x" * MAX_ENTRY_BYTES)
+    os.mkfifo(entries / "pipe.md")
+    raw = load_content(content)
+    assert [p.format() for p in raw.problems] == [
+        "content/entries/drafts:1: file: is a folder (entries are files directly in entries/)",
+        f"content/entries/huge.md:1: file: is {MAX_ENTRY_BYTES + len(ENTRY):,} bytes;"
+        " the limit is 100,000 (keep the summary to a short paragraph)",
+        "content/entries/linked.md:1: file: links outside the content folder"
+        " (commit a real file instead)",
+        "content/entries/notes.txt:1: file: is not an entry (entry files end in .md)",
+        "content/entries/pipe.md:1: file: is not a regular file (commit a real file)",
+    ]
+    assert "inside-link" in [e.slug for e in raw.entries]
+    assert raw.files == 2 + 6 + 6
+
+
+def test_a_vocabulary_or_entries_folder_linking_outside_is_refused(
+    content: Path, tmp_path: Path
+) -> None:
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(content / "entries", elsewhere)
+    (content / "entries").symlink_to(elsewhere)
+    shutil.move(content / "tags.yml", tmp_path / "tags.yml")
+    (content / "tags.yml").symlink_to(tmp_path / "tags.yml")
+    raw = load_content(content)
+    assert [p.format() for p in raw.problems] == [
+        "content/tags.yml:1: file: links outside the content folder (commit a real file instead)",
+        "content/entries:1: file: links outside the content folder (commit a real file instead)",
+    ]
+    assert raw.entries == ()
+
+
+def test_a_missing_folder_is_reported_not_raised(tmp_path: Path) -> None:
+    raw = load_content(tmp_path / "nowhere")
+    assert [p.field + ": " + p.message for p in raw.problems] == [
+        "file: is missing",
+        "folder: is missing",
+    ]
