@@ -87,3 +87,8 @@ def test_json_format_holds_counts_and_every_field() -> None:
             },
         ],
     }
+
+
+def test_line_breaks_and_escape_codes_from_content_stay_on_one_line() -> None:
+    problem = Problem("content/entries/x.md", 3, "ti\ntle", "'\x1b[31mred' is odd", "a\tb")
+    assert problem.format() == ("content/entries/x.md:3: ti\\ntle: '\\x1b[31mred' is odd (a\\tb)")

@@ -15,6 +15,17 @@ from typing import Literal
 
 Severity = Literal["error", "warning"]
 
+# Content can put line breaks or terminal escape codes into a key or value that
+# a message quotes; printed as written, they would break the one-line format
+# (or the terminal), so they are shown escaped: \n, \x1b.
+_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+    0x0A: "\\n",
+    0x0D: "\\r",
+    0x09: "\\t",
+    0x2028: "\\u2028",
+    0x2029: "\\u2029",
+}
+
 
 @dataclass(frozen=True, order=True)
 class Problem:
@@ -39,7 +50,8 @@ class Problem:
         if self.severity == "warning":
             where += "warning: "
         text = f"{where}{self.field}: {self.message}"
-        return f"{text} ({self.hint})" if self.hint else text
+        text = f"{text} ({self.hint})" if self.hint else text
+        return text.translate(_ESCAPES)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
