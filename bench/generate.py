@@ -24,6 +24,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from readinglist.load import collector_paused
 from readinglist.model import KINDS
 from readinglist.validate import (
     NEAR_DUPLICATE_NAME,
@@ -718,7 +719,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--entries must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
-    written = generate(args.entries, args.out, args.seed)
+    with collector_paused():  # see load.collector_paused: the same churn, the same cure
+        written = generate(args.entries, args.out, args.seed)
     sys.stdout.write(f"wrote {written} entries to {args.out}\n")
     return 0
 
