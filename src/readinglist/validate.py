@@ -187,32 +187,38 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     for position, index in enumerate(order):
         for key, left_out in _blocking_keys(texts[index]).items():
             buckets.setdefault(key, []).append((position, left_out))
+    ordered = [texts[index] for index in order]
     earlier: dict[int, set[int]] = {}
     shared_letters: dict[tuple[str, str], int] = {}
     for members in buckets.values():
         for place in range(1, len(members)):
             second, second_out = members[place]
-            b = texts[order[second]]
+            b_length = len(ordered[second])
             for first, first_out in members[:place]:
                 if first_out and second_out:
-                    # One word changed: the letters they share besides it are the
-                    # key itself, so difflib's quick_ratio is known exactly.
-                    a = texts[order[first]]
-                    words = (first_out, second_out)
-                    if words not in shared_letters:
-                        shared_letters[words] = _shared_letters(first_out, second_out)
-                    shared = len(a) - len(first_out) + shared_letters[words]
-                    if 2 * shared < threshold * (len(a) + len(b)):
+                    # One word changed: the letters the texts share besides it are
+                    # the key itself, so difflib's quick_ratio is known from the
+                    # two words alone; ``needed`` is how many letters they must share.
+                    a_length = len(ordered[first])
+                    needed = threshold * (a_length + b_length) / 2 - (a_length - len(first_out))
+                    if needed > min(len(first_out), len(second_out)):
                         continue
+                    if needed > 0:
+                        words = (first_out, second_out)
+                        shared = shared_letters.get(words)
+                        if shared is None:
+                            shared = shared_letters[words] = _shared_letters(*words)
+                        if shared < needed:
+                            continue
                 earlier.setdefault(second, set()).add(first)
     pairs = []
     # One matcher per later text: difflib indexes its second sequence once.
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     for second in sorted(earlier):
-        b = texts[order[second]]
+        b = ordered[second]
         matcher.set_seq2(b)
         for first in sorted(earlier[second]):
-            a = texts[order[first]]
+            a = ordered[first]
             if a != b:
                 # The length bound is difflib's real_quick_ratio, without its call.
                 if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
