@@ -87,6 +87,8 @@ _CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 class LineDict(dict[Any, Any]):
     """A YAML mapping that remembers the line of each key (1-based)."""
 
+    __slots__ = ("key_lines", "line")  # no per-instance __dict__: one of these per entry
+
     def __init__(self, line: int = 1) -> None:
         super().__init__()
         self.key_lines: dict[Any, int] = {}
@@ -95,6 +97,8 @@ class LineDict(dict[Any, Any]):
 
 class LineList(list[Any]):
     """A YAML sequence that remembers the line of each item (1-based)."""
+
+    __slots__ = ("item_lines", "line")
 
     def __init__(self, line: int = 1) -> None:
         super().__init__()
