@@ -135,6 +135,12 @@ ENTRY_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        "misspelled-required-key.md",
+        [
+            "content/entries/misspelled-required-key.md:2: titel: is not a known field (did you mean 'title'?)",
+        ],
+    ),
+    (
         "missing-front-matter.md",
         [
             "content/entries/missing-front-matter.md:1: front matter: missing: the file must start with a line of three dashes (---) (did you forget to add `---` before `title:`?)",

@@ -232,10 +232,14 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``did you mean 'x'?`` for the closest choice, or ``""`` when none is close."""
-    options = list(choices)
-    lowered = {c.lower(): c for c in options}
+    close = _closest(word, choices)
+    return f"did you mean '{close}'?" if close else ""
+
+
+def _closest(word: str, choices: Iterable[str]) -> str:
+    lowered = {c.lower(): c for c in choices}
     close = difflib.get_close_matches(word.lower(), list(lowered), n=1, cutoff=0.6)
-    return f"did you mean '{lowered[close[0]]}'?" if close else ""
+    return lowered[close[0]] if close else ""
 
 
 def _describe_type(value: Any) -> str:
@@ -431,11 +435,16 @@ class _Checker:
 
     # Entry fields.
 
-    def unknown_keys(self, path: str, fields: LineDict, allowed: tuple[str, ...]) -> None:
+    def unknown_keys(self, path: str, fields: LineDict, allowed: tuple[str, ...]) -> set[str]:
+        """Report keys that are not fields; return the fields they were probably meant as."""
+        meant = set()
         for key in fields:
             if key not in allowed:
-                hint = did_you_mean(key, allowed) or "allowed: " + ", ".join(allowed)
+                close = _closest(key, allowed)
+                hint = f"did you mean '{close}'?" if close else "allowed: " + ", ".join(allowed)
                 self.add(path, fields.key_lines[key], key, "is not a known field", hint)
+                meant.add(close)
+        return meant
 
     def string_list(self, path: str, fields: LineDict, key: str) -> tuple[str, ...]:
         return tuple(item for item, _ in self.located_list(path, fields, key))
@@ -629,7 +638,7 @@ class _Checker:
                 f"name '{raw.slug}.md' is not a slug",
                 f"rename it to {suggestion}.md: lowercase letters, digits and hyphens",
             )
-        self.unknown_keys(path, fields, FIELD_NAMES)
+        meant = self.unknown_keys(path, fields, FIELD_NAMES)
         title = self.title(path, fields)
         url = self.url(path, fields, "url")
         date = self.date(path, fields, "date", required=True)
@@ -656,6 +665,14 @@ class _Checker:
                 "is a placeholder",
                 "write the summary or leave it empty",
             )
+        if meant:
+            # "titel: did you mean 'title'?" already says what to do; "title: is
+            # required" on top of it would be the same mistake reported twice.
+            self.problems[before:] = [
+                p
+                for p in self.problems[before:]
+                if not (p.message == "is required" and p.field in meant)
+            ]
         if any(p.severity == "error" for p in self.problems[before:]):
             return None
         if title is None or url is None or date is None or kind is None:
