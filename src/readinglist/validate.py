@@ -230,6 +230,21 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     return sorted(pairs)
 
 
+def similar_titles(titles: Sequence[str]) -> list[tuple[int, int]]:
+    """Index pairs (earlier, later) of titles that probably name the same work.
+
+    Titles are compared without case, accents, punctuation or little words;
+    titles that differ in a number (Part 1 and Part 2, the 2022 and 2023
+    editions) are different works however alike the rest is.
+    """
+    normalised = [normalise_title(title) for title in titles]
+    return [
+        (first, second)
+        for first, second in similar_pairs(normalised, NEAR_DUPLICATE_TITLE)
+        if _numbers(normalised[first]) == _numbers(normalised[second])
+    ]
+
+
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
     """``did you mean 'x'?`` for the closest choice, or ``""`` when none is close."""
     close = _closest(word, choices)
@@ -715,10 +730,7 @@ class _Checker:
 
     def duplicate_titles(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> None:
         ordered = sorted(entries, key=lambda e: e.path)
-        titles = [normalise_title(entry.title) for entry in ordered]
-        for first, second in similar_pairs(titles, NEAR_DUPLICATE_TITLE):
-            if _numbers(titles[first]) != _numbers(titles[second]):
-                continue  # Part 1 and Part 2, or 2022 and 2023 editions, are different works
+        for first, second in similar_titles([entry.title for entry in ordered]):
             entry = ordered[second]
             self.add(
                 entry.path,
