@@ -18,18 +18,20 @@ from __future__ import annotations
 import ctypes
 import datetime
 import errno
+import gc
 import hashlib
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem
@@ -54,6 +56,8 @@ RELATED_FILE = "related.json"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
 PARALLEL_THRESHOLD = 200
+BATCH_SIZE = 100
+"""Rendered files a process sends at once: small enough to keep the writer busy."""
 """Fewer pages than this render in this process: starting workers would cost more."""
 _RENAME_EXCHANGE = 2
 T = TypeVar("T")
@@ -212,33 +216,81 @@ class _Job:
     """What a rendering process needs; shared by fork, never pickled."""
 
     plan: SitePlan
-    tree: Path
     on_disk: Mapping[str, str]
-    """Digest of each file already in ``tree``."""
+    """Digest of each file already in the folder being built."""
 
 
-def _render_and_write(job: _Job, pages: Sequence[Page]) -> list[tuple[str, str, str, bool]]:
-    """Render pages, write those whose bytes differ; (path, key, digest, written) each."""
-    done = []
-    made: set[Path] = set()
+Rendered = tuple[str, str, str, bytes | None]
+"""(path, key, digest, bytes to write, or None when the folder already holds them)."""
+
+
+def _render(job: _Job, pages: Sequence[Page]) -> Iterator[Rendered]:
     for page in pages:
         data = render_page(job.plan, page)
         digest = _digest(data)
-        written = job.on_disk.get(page.path) != digest
-        if written:
-            target = job.tree / page.path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            target.write_bytes(data)
-        done.append((page.path, page.key, digest, written))
-    return done
+        yield page.path, page.key, digest, None if job.on_disk.get(page.path) == digest else data
 
 
 def _render_share(share: tuple[_Job, list[Page]], conn: Connection) -> None:
     job, pages = share
-    conn.send(_render_and_write(job, pages))
+    batch: list[Rendered] = []
+    for item in _render(job, pages):
+        batch.append(item)
+        if len(batch) == BATCH_SIZE:
+            conn.send(batch)
+            batch = []
+    conn.send(batch)
+    conn.send(None)
     conn.close()
+
+
+def _render_in_processes(job: _Job, pages: Sequence[Page], workers: int) -> Iterator[Rendered]:
+    """Render in ``workers`` forked processes; yield their results as batches arrive.
+
+    The processes only render: the caller writes. Writing from several processes at
+    once made the file system contend (most of the time went to the kernel), while
+    one writer keeps pace with two renderers.
+    """
+    context = multiprocessing.get_context("fork")
+    running: dict[Any, Any] = {}
+    for share in _split(pages, workers):
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_render_share, args=((job, share), send))
+        process.start()
+        send.close()
+        running[receive] = process
+    failed = False
+    try:
+        while running:
+            for ready in multiprocessing.connection.wait(list(running)):
+                try:
+                    # wait() returns what it was given: our pipes' receiving ends.
+                    batch = cast(Connection, ready).recv()
+                except EOFError:
+                    batch, failed = None, True
+                if batch is None:
+                    running.pop(ready).join()
+                    continue
+                yield from batch
+    finally:
+        for process in running.values():
+            process.terminate()
+            process.join()
+    if failed:
+        raise RuntimeError("a rendering process failed")
+
+
+def _write_file(path: Path, data: bytes) -> None:
+    # os.open/os.write: Path.write_bytes also asks whether the file is a terminal and
+    # where it starts, two more system calls per file on a file system that is slow
+    # with many small files.
+    descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+    finally:
+        os.close(descriptor)
 
 
 def exchange(first: Path, second: Path) -> None:
@@ -345,16 +397,26 @@ def build_site(
             shutil.copyfile(live / page.path, target)
             copied += 1
 
-    job = _Job(plan, next_tree, on_disk)
+    # The catalog, the plan and the compiled templates live until the end: moving them
+    # out of the collector's reach stops full collections from walking them again and
+    # again, and spares forked processes from copying every page the walk would touch.
+    gc.freeze()
+    job = _Job(plan, on_disk)
     if len(to_render) >= PARALLEL_THRESHOLD and workers > 1:
-        shares = [(job, share) for share in _split(to_render, workers)]
-        done = [item for result in _in_processes(_render_share, shares) for item in result]
+        rendered = _render_in_processes(job, to_render, workers)
     else:
-        done = _render_and_write(job, to_render)
+        rendered = _render(job, to_render)
     written = copied
-    for path, key, digest, was_written in done:
+    made: set[Path] = set()
+    for path, key, digest, data in rendered:
         manifest[path] = [key, digest]
-        written += was_written
+        if data is not None:
+            target = next_tree / path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _write_file(target, data)
+            written += 1
 
     _remove_stale(next_tree, sorted(set(next_manifest) - set(manifest)))
     shutil.rmtree(next_tree / PAGEFIND_DIR, ignore_errors=True)
@@ -374,7 +436,7 @@ def build_site(
         problems,
         files=len(manifest),
         pages=pages,
-        rendered=len(done),
+        rendered=len(to_render),
         written=written,
         checked_files=raw.files,
         out=str(live),
