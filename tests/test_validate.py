@@ -10,6 +10,9 @@ come back are compared line for line with what a contributor would read.
 from __future__ import annotations
 
 import datetime
+import difflib
+import itertools
+import random
 import shutil
 from pathlib import Path
 
@@ -18,6 +21,7 @@ import pytest
 from readinglist.load import load_content
 from readinglist.validate import (
     Validated,
+    _blocking_keys,
     did_you_mean,
     lookup_key,
     normalise_title,
@@ -598,3 +602,20 @@ def test_an_unreadable_vocabulary_is_one_problem_not_one_per_entry(
         " while parsing a flow sequence (close the list with ])",
         "content/tags.yml:1: file: is missing (create tags.yml; see CONTRIBUTING.md)",
     ]
+
+
+def test_the_shortcuts_in_similar_pairs_never_drop_a_pair_difflib_would_find() -> None:
+    words = ["ml", "mlops", "ops", "feature", "store", "stores", "uber", "lyft", "data"]
+    words += ["drift", "1", "2", "platform", "platforms", "a", "ab", "ba", "kalomi", "milako"]
+    rng = random.Random(7)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(250)]
+    for threshold in (0.6, 0.8, 0.92):
+        expected = set()
+        for i, j in itertools.combinations(range(len(texts)), 2):
+            a, b = sorted((texts[i], texts[j]))
+            shares_a_key = set(_blocking_keys(texts[i])) & set(_blocking_keys(texts[j]))
+            matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
+            if shares_a_key and (a == b or matcher.ratio() >= threshold):
+                expected.add((i, j))
+        assert set(similar_pairs(texts, threshold)) == expected
+        assert expected  # the sample does hold near duplicates at every threshold

@@ -142,31 +142,47 @@ def _numbers(text: str) -> list[str]:
     return [word for word in text.split() if word.isdigit()]
 
 
-def _blocking_keys(text: str) -> dict[str | tuple[str, ...], str | None]:
+def _blocking_keys(text: str) -> dict[str | tuple[str, ...], tuple[str, int] | None]:
     """Keys two texts share when they differ in at most one word, or (short) one character.
 
-    Each key maps to the word left out to make it ("" for none), or None for the
-    character keys; the left-out words bound the similarity without difflib.
+    Each word key maps to the word left out to make it and its place ("" and
+    -1 for none), the character keys to None; the left-out words bound the
+    similarity without difflib.
     """
     words = text.split()
     if not words:
         return {}
     compact = "".join(words)
-    keys: dict[str | tuple[str, ...], str | None] = {compact: None}
+    keys: dict[str | tuple[str, ...], tuple[str, int] | None] = {compact: None}
     if len(compact) <= SHORT_KEY:
         keys.update(dict.fromkeys(compact[:i] + compact[i + 1 :] for i in range(len(compact))))
     if len(words) > 1:
         # Word keys are tuples, so they never meet the character keys, which are text.
         whole = tuple(words)
-        keys[whole] = ""
+        keys[whole] = ("", -1)
         for i in range(len(whole)):
-            keys.setdefault(whole[:i] + whole[i + 1 :], whole[i])
+            keys.setdefault(whole[:i] + whole[i + 1 :], (whole[i], i))
     return keys
 
 
 def _shared_letters(a: str, b: str) -> int:
     """How many letters two words have in common, as multisets."""
     return sum(min(a.count(c), b.count(c)) for c in set(a))
+
+
+def _common_subsequence(a: str, b: str) -> int:
+    """The length of the longest common subsequence of two (short) words."""
+    row = [0] * (len(b) + 1)
+    for char in a:
+        diagonal = 0
+        for j, other in enumerate(b, 1):
+            above = row[j]
+            if char == other:
+                row[j] = diagonal + 1
+            elif row[j - 1] > above:
+                row[j] = row[j - 1]
+            diagonal = above
+    return row[-1]
 
 
 def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int]]:
@@ -183,33 +199,45 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     # difflib's ratio depends on which text comes first, so texts are compared
     # in sorted order: the answer never depends on how the files are named.
     order = sorted(range(len(texts)), key=texts.__getitem__)
-    buckets: dict[str | tuple[str, ...], list[tuple[int, str | None]]] = {}
+    buckets: dict[str | tuple[str, ...], list[tuple[int, tuple[str, int] | None]]] = {}
     for position, index in enumerate(order):
         for key, left_out in _blocking_keys(texts[index]).items():
             buckets.setdefault(key, []).append((position, left_out))
     ordered = [texts[index] for index in order]
     earlier: dict[int, set[int]] = {}
-    shared_letters: dict[tuple[str, str], int] = {}
+    letters: dict[tuple[str, str], int] = {}
+    subsequences: dict[tuple[str, str], int] = {}
     for members in buckets.values():
         for place in range(1, len(members)):
             second, second_out = members[place]
             b_length = len(ordered[second])
             for first, first_out in members[:place]:
-                if first_out and second_out:
-                    # One word changed: the letters the texts share besides it are
-                    # the key itself, so difflib's quick_ratio is known from the
-                    # two words alone; ``needed`` is how many letters they must share.
+                if first_out and second_out and first_out[0] and second_out[0]:
+                    # One word changed: ``needed`` is how many of its letters
+                    # difflib would have to match to reach the threshold.
                     a_length = len(ordered[first])
-                    needed = threshold * (a_length + b_length) / 2 - (a_length - len(first_out))
-                    if needed > min(len(first_out), len(second_out)):
+                    unchanged = a_length - len(first_out[0])
+                    needed = threshold * (a_length + b_length) / 2 - unchanged
+                    if needed > min(len(first_out[0]), len(second_out[0])):
                         continue
                     if needed > 0:
-                        words = (first_out, second_out)
-                        shared = shared_letters.get(words)
+                        # Two texts equal but for one word share every other letter.
+                        # The letters the two words share bound what difflib can
+                        # match; when the word is in the same place, so does their
+                        # longest common subsequence (equal prefixes and suffixes
+                        # always belong to one), which is tighter and dearer.
+                        words = (first_out[0], second_out[0])
+                        shared = letters.get(words)
                         if shared is None:
-                            shared = shared_letters[words] = _shared_letters(*words)
+                            shared = letters[words] = _shared_letters(*words)
                         if shared < needed:
                             continue
+                        if first_out[1] == second_out[1]:
+                            common = subsequences.get(words)
+                            if common is None:
+                                common = subsequences[words] = _common_subsequence(*words)
+                            if common < needed:
+                                continue
                 earlier.setdefault(second, set()).add(first)
     pairs = []
     # One matcher per later text: difflib indexes its second sequence once.
