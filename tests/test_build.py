@@ -162,6 +162,7 @@ def test_rendering_in_two_processes_gives_the_same_site(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(build, "BATCH_SIZE", 2)
     _build(content, tmp_path / "two", tmp_path / "cache", workers=2)
     _build(content, tmp_path / "one", None, workers=1)
     assert _tree(tmp_path / "two") == _tree(tmp_path / "one")

@@ -138,8 +138,10 @@ def rendered_bodies(
     missing = sorted(text for key, text in wanted.items() if key not in cached)
     fresh: dict[str, str] = {}
     if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
-        for share in _in_processes(_render_bodies_share, _split(missing, workers)):
+        shares = _split(missing, workers)
+        for share in _in_processes(_render_bodies_share, shares[1:]):
             fresh.update(share)
+        fresh.update(render_bodies(shares[0]))
     else:
         fresh = render_bodies(missing)
     result = {key: cached.get(key) or fresh[key] for key in wanted}
@@ -148,20 +150,28 @@ def rendered_bodies(
     return result
 
 
+class _Running:
+    """Forked processes started on shares, and the pipes their results come back on."""
+
+    def __init__(self, target: Callable[[S, Connection], None], shares: Sequence[S]) -> None:
+        # Forking shares the parent's memory (the catalog, the compiled templates) with
+        # no pickling; only results travel back through a pipe.
+        context = multiprocessing.get_context("fork")
+        self.processes: list[tuple[Any, Connection]] = []
+        for share in shares:
+            receive, send = context.Pipe(duplex=False)
+            process = context.Process(target=target, args=(share, send))
+            process.start()
+            send.close()
+            self.processes.append((process, receive))
+
+
 def _in_processes(target: Callable[[S, Connection], None], shares: Sequence[S]) -> list[Any]:
     """Run ``target(share, conn)`` in one forked process per share; what each sends back.
 
-    Forking shares the parent's memory (the catalog, the compiled templates) with no
-    pickling; only each share's results travel back through a pipe.
+    Start them before doing the caller's own share, so all run at once.
     """
-    context = multiprocessing.get_context("fork")
-    running = []
-    for share in shares:
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=target, args=(share, send))
-        process.start()
-        send.close()
-        running.append((process, receive))
+    running = _Running(target, shares).processes
     results: list[Any] = []
     failed = False
     for process, receive in running:
@@ -231,47 +241,76 @@ def _render(job: _Job, pages: Sequence[Page]) -> Iterator[Rendered]:
         yield page.path, page.key, digest, None if job.on_disk.get(page.path) == digest else data
 
 
-def _render_share(share: tuple[_Job, list[Page]], conn: Connection) -> None:
-    job, pages = share
-    batch: list[Rendered] = []
-    for item in _render(job, pages):
-        batch.append(item)
-        if len(batch) == BATCH_SIZE:
-            conn.send(batch)
-            batch = []
-    conn.send(batch)
+class _Chunks:
+    """Pages cut into chunks that processes take one at a time, from either end.
+
+    Forked processes take chunks from the front and the main process from the back,
+    so however busy writing keeps the main process, nobody waits while work is left.
+    The two counters live in memory shared across fork.
+    """
+
+    def __init__(self, pages: Sequence[Page]) -> None:
+        context = multiprocessing.get_context("fork")
+        self.chunks = [pages[i : i + BATCH_SIZE] for i in range(0, len(pages), BATCH_SIZE)]
+        self.lock = context.Lock()
+        self.front = context.RawValue("i", 0)
+        self.back = context.RawValue("i", len(self.chunks))
+
+    def take(self, from_front: bool) -> Sequence[Page] | None:
+        with self.lock:
+            if self.front.value >= self.back.value:
+                return None
+            if from_front:
+                index = int(self.front.value)
+                self.front.value = index + 1
+            else:
+                index = int(self.back.value) - 1
+                self.back.value = index
+            return self.chunks[index]
+
+
+def _render_share(share: tuple[_Job, _Chunks], conn: Connection) -> None:
+    job, chunks = share
+    while (pages := chunks.take(from_front=True)) is not None:
+        conn.send(list(_render(job, pages)))
     conn.send(None)
     conn.close()
 
 
 def _render_in_processes(job: _Job, pages: Sequence[Page], workers: int) -> Iterator[Rendered]:
-    """Render in ``workers`` forked processes; yield their results as batches arrive.
+    """Render with ``workers - 1`` forked processes and this one; yield results as they come.
 
-    The processes only render: the caller writes. Writing from several processes at
-    once made the file system contend (most of the time went to the kernel), while
-    one writer keeps pace with two renderers.
+    Only this process writes: writing from several processes at once made the file
+    system contend (most of the time went to the kernel). It renders chunks itself
+    between writing what the others send, and one process fewer means one less copy
+    of the memory that forked processes end up duplicating.
     """
-    context = multiprocessing.get_context("fork")
-    running: dict[Any, Any] = {}
-    for share in _split(pages, workers):
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_render_share, args=((job, share), send))
-        process.start()
-        send.close()
-        running[receive] = process
+    chunks = _Chunks(pages)
+    running = {
+        receive: process
+        for process, receive in _Running(_render_share, [(job, chunks)] * (workers - 1)).processes
+    }
     failed = False
+
+    def arrived(timeout: float | None) -> Iterator[Rendered]:
+        nonlocal failed
+        for ready in multiprocessing.connection.wait(list(running), timeout):
+            receive = cast(Connection, ready)  # wait() returns the pipes it was given
+            try:
+                batch = receive.recv()
+            except EOFError:
+                batch, failed = None, True
+            if batch is None:
+                running.pop(receive).join()
+                continue
+            yield from batch
+
     try:
+        while (own := chunks.take(from_front=False)) is not None:
+            yield from _render(job, own)
+            yield from arrived(0)
         while running:
-            for ready in multiprocessing.connection.wait(list(running)):
-                try:
-                    # wait() returns what it was given: our pipes' receiving ends.
-                    batch = cast(Connection, ready).recv()
-                except EOFError:
-                    batch, failed = None, True
-                if batch is None:
-                    running.pop(ready).join()
-                    continue
-                yield from batch
+            yield from arrived(None)
     finally:
         for process in running.values():
             process.terminate()
@@ -359,8 +398,10 @@ def build_site(
     raw = load_content(content)
     validated = validate(raw, today)
     problems = tuple(sorted({*raw.problems, *validated.problems}))
+    checked_files = raw.files
+    del raw  # the parsed files with their line numbers: large, and not needed from here
     if any(p.severity == "error" for p in problems):
-        return BuildResult(problems, checked_files=raw.files, out=str(out))
+        return BuildResult(problems, checked_files=checked_files, out=str(out))
     catalog = validated.catalog
     cache = Path(cache_dir) if cache_dir is not None else None
     bodies = rendered_bodies([e.summary for e in catalog.entries], cache, workers)
@@ -423,7 +464,7 @@ def build_site(
     if search:
         problem = run_pagefind(next_tree)
         if problem is not None:
-            return BuildResult((*problems, problem), checked_files=raw.files, out=str(out))
+            return BuildResult((*problems, problem), checked_files=checked_files, out=str(out))
 
     if cache is not None:
         _write_json(_tree_manifest_path(cache, next_tree), {"files": manifest})
@@ -438,6 +479,6 @@ def build_site(
         pages=pages,
         rendered=len(to_render),
         written=written,
-        checked_files=raw.files,
+        checked_files=checked_files,
         out=str(live),
     )
