@@ -353,6 +353,14 @@ OVERLAY_RULES: list[tuple[str, list[str]]] = [
         ],
     ),
     (
+        "companies-yml-empty",
+        [
+            "content/entries/michelangelo.md:6: company: 'Uber Engineering' is not in content/companies.yml (add it to content/companies.yml)",
+            "content/entries/scaling-ml-productivity-linkedin.md:6: company: 'LinkedIn' is not in content/companies.yml (add it to content/companies.yml)",
+            "content/entries/uber-realtime-thread.md:6: company: 'Uber' is not in content/companies.yml (add it to content/companies.yml)",
+        ],
+    ),
+    (
         "company-bad-homepage",
         [
             "content/companies.yml:10: netflix.homepage: 'netflixtechblog.com' is not absolute (write https://netflixtechblog.com)",
@@ -387,6 +395,10 @@ OVERLAY_RULES: list[tuple[str, list[str]]] = [
         [
             "content/tags.yml:14: real-time-ml.description: is required (add `description: ...`)",
         ],
+    ),
+    (
+        "tags-yml-empty",
+        ["content/tags.yml:1: file: is empty (list each tag with a name and a description)"],
     ),
     (
         "tags-yml-syntax-error",

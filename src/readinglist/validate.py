@@ -329,6 +329,9 @@ class _Checker:
         self.company_lookup: dict[str, str] = {}
         self.url_keys: dict[str, str] = {}
         """Each valid URL normalised, by file, for finding one resource listed twice."""
+        self.tag_users: dict[str, list[str]] = {}
+        """The files that use each tag, those with other errors too: an error elsewhere in
+        an entry should not make its tags look rare."""
         self.lookup_keys: dict[str, str] = {}
         """lookup_key of each tag and company name met; a few names recur in every entry."""
 
@@ -410,8 +413,14 @@ class _Checker:
             return None
         return value.strip()
 
+    def unreadable(self, path: str) -> bool:
+        """Whether loading already reported ``path`` as a file that could not be read."""
+        return any(p.path == path for p in self.raw.problems)
+
     def tags_vocabulary(self) -> dict[str, Tag]:
         path = self.raw.tags_path
+        if self.raw.tags is None and not self.unreadable(path):
+            self.add(path, 1, "file", "is empty", "list each tag with a name and a description")
         items, self.tag_lookup = self.vocabulary(self.raw.tags, path, "tag")
         self.tag_lines = {ident: self.raw.tags.key_lines[ident] for ident in items}
         tags: dict[str, Tag] = {}
@@ -607,6 +616,7 @@ class _Checker:
                 self.add(path, item_line, "tags", f"'{name}' repeats tag '{ident}'", "remove it")
             else:
                 resolved.append(ident)
+                self.tag_users.setdefault(ident, []).append(path)
         return tuple(resolved)
 
     def tag_lookup_names(self) -> list[str]:
@@ -614,7 +624,7 @@ class _Checker:
 
     def company(self, path: str, fields: LineDict) -> str | None:
         name = self.text_field(path, fields, "company", required=False)
-        if name is None or not isinstance(self.raw.companies, LineDict):
+        if name is None or self.unreadable(self.raw.companies_path):
             return None  # companies.yml could not be read: that is the one problem to report
         ident = self.company_lookup.get(self.lookup_key(name))
         if ident is None:
@@ -769,18 +779,15 @@ class _Checker:
                 "warning",
             )
 
-    def single_use_tags(self, entries: list[Entry]) -> None:
-        users: dict[str, list[Entry]] = {}
-        for entry in entries:
-            for tag in entry.tags:
-                users.setdefault(tag, []).append(entry)
+    def single_use_tags(self) -> None:
+        users = self.tag_users
         for ident in sorted(users):
             if len(users[ident]) == 1:
                 self.add(
                     self.raw.tags_path,
                     self.tag_lines.get(ident, 1),
                     ident,
-                    f"is used by one entry only ({users[ident][0].path})",
+                    f"is used by one entry only ({users[ident][0]})",
                     "use a broader tag, or keep it only if more entries will follow",
                     "warning",
                 )
@@ -882,9 +889,7 @@ def _validate(raw: RawContent, today: datetime.date) -> Validated:
     companies = checker.companies_vocabulary()
     raws = {r.slug: r for r in raw.entries}
     checked = [e for e in (checker.entry(r) for r in raw.entries) if e is not None]
-    # Counted before duplicates are dropped, so a duplicate does not also make
-    # its tags look rare.
-    checker.single_use_tags(checked)
+    checker.single_use_tags()
     entries = checker.duplicate_urls(checked, raws)
     checker.duplicate_titles(entries, raws)
     catalog = Catalog.build(entries, tags, companies)
