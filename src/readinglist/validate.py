@@ -796,10 +796,12 @@ class _Checker:
 def _calendar_hint(text: str) -> str:
     """Why a YYYY-MM-DD date that does not exist is wrong: the month, or the month's length."""
     year, month, _ = (int(part) for part in text.split("-"))
+    if year < 1:
+        return "there is no year 0000"
     if not 1 <= month <= 12:
         return "the month must be 01 to 12"
     days = calendar.monthrange(year, month)[1]
-    return f"{year}-{month:02d} has {days} days"
+    return f"{year:04d}-{month:02d} has {days} days"
 
 
 def _date_hint(text: str) -> str:
