@@ -46,6 +46,7 @@ scalars = st.one_of(
     st.floats(allow_nan=False),
     st.text(max_size=30),
     st.dates().map(datetime.date.isoformat),
+    st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9:]{8})?", fullmatch=True),
     st.sampled_from(["mlops", "Uber", "no", "on", "TODO", "https://example.com", "2023-02-30"]),
 )
 values = st.recursive(
