@@ -539,3 +539,10 @@ def test_golden_import_of_the_seed_list(
             "regenerate: READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_importer.py",
         ]
     )
+
+
+def test_format_entry_without_lists_writes_one_field_per_line() -> None:
+    text = format_entry(
+        {"title": "Plain", "url": "https://acme.dev/plain", "date": datetime.date(2020, 1, 2)}
+    )
+    assert text == "---\ntitle: Plain\nurl: https://acme.dev/plain\ndate: 2020-01-02\n---\n"

@@ -110,17 +110,24 @@ def format_entry(fields: Mapping[str, FieldValue], summary: str = "") -> str:
     Empty values are left out; days are written as ``YYYY-MM-DD``; lists of
     text in brackets; text is quoted only where YAML would read it otherwise.
     """
-    front: dict[str, object] = {}
+    lines: list[str] = []
     for spec in FIELDS:
         value = fields.get(spec.name)
         if value is None or (not isinstance(value, datetime.date) and not value):
             continue
-        front[spec.name] = value if isinstance(value, str | datetime.date) else list(value)
-    dumped = yaml.safe_dump(
-        front, sort_keys=False, allow_unicode=True, default_flow_style=None, width=10_000
-    )
+        if isinstance(value, str | datetime.date):
+            # One key at a time in block style: a mapping of scalars alone would
+            # otherwise come out as a single `{...}` line.
+            lines.append(_dump_yaml({spec.name: value}, flow=False))
+        else:
+            lines.append(f"{spec.name}: {_dump_yaml(list(value), flow=True)}")
+    dumped = "".join(lines)
     body = summary.strip()
     return f"---\n{dumped}---\n" + (f"{body}\n" if body else "")
+
+
+def _dump_yaml(value: object, flow: bool) -> str:
+    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow, width=10_000)
 
 
 def write_entry_file(path: str | os.PathLike[str], text: str) -> Problem | None:
