@@ -13,11 +13,9 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from rich.console import Console
-from rich.progress import Progress
-
-from readinglist import __version__, build, export, importer, links, new, serve
+from readinglist import __version__, links
 from readinglist.config import SiteConfig
 from readinglist.errors import (
     Problem,
@@ -27,8 +25,13 @@ from readinglist.errors import (
     format_text,
 )
 from readinglist.load import load_content
-from readinglist.model import Catalog
 from readinglist.validate import validate
+
+if TYPE_CHECKING:
+    from readinglist import new, serve
+
+# The commands import what only they need (jinja2, markdown, httpx, rich,
+# watchfiles) inside their _run_ function, so `readinglist check` starts fast.
 
 DEFAULT_CONTENT = "content"
 FORMATTERS: dict[str, Callable[[Sequence[Problem], int], str]] = {
@@ -124,6 +127,8 @@ def _ask_in_terminal(question: new.Question) -> str:
 
 
 def _run_new(args: argparse.Namespace) -> int:
+    from readinglist import new
+
     facts = new.PageFacts()
     if args.fetch:
         facts, problem = new.fetch_page_facts(args.url)
@@ -190,6 +195,8 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_import(args: argparse.Namespace) -> int:
+    from readinglist import importer
+
     today = datetime.date.today()
     result = importer.import_list(
         args.file, args.content, args.added or today, today, dry_run=args.dry_run
@@ -198,11 +205,7 @@ def _run_import(args: argparse.Namespace) -> int:
     return 1 if result.failed else 0
 
 
-EXPORTERS: dict[str, Callable[[Catalog], str]] = {
-    "markdown": export.catalog_markdown,
-    "json": export.catalog_json,
-    "csv": export.catalog_csv,
-}
+EXPORT_FORMATS = ("markdown", "json", "csv")
 
 
 def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -216,7 +219,7 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
         ),
     )
     parser.add_argument(
-        "--format", choices=list(EXPORTERS), default="markdown", help="default: markdown"
+        "--format", choices=EXPORT_FORMATS, default="markdown", help="default: markdown"
     )
     parser.add_argument("--out", metavar="FILE", help="write to FILE instead of standard output")
     parser.add_argument(
@@ -233,7 +236,14 @@ def _run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(format_text(errors, raw.files))
         sys.stderr.write("nothing was exported: fix the errors first\n")
         return 1
-    text = EXPORTERS[args.format](result.catalog)
+    from readinglist import export
+
+    exporters = {
+        "markdown": export.catalog_markdown,
+        "json": export.catalog_json,
+        "csv": export.catalog_csv,
+    }
+    text = exporters[args.format](result.catalog)
     if args.out is None:
         sys.stdout.write(text)
         return 0
@@ -379,6 +389,9 @@ def _plain_log() -> tuple[Callable[[int], None], Callable[[str, links.Observatio
 
 
 def _run_links(args: argparse.Namespace) -> int:
+    from rich.console import Console
+    from rich.progress import Progress
+
     raw = load_content(args.content)
     only = None
     if args.only_changed is not None:
@@ -457,6 +470,8 @@ def _add_docs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def _run_docs(args: argparse.Namespace) -> int:
+    from readinglist import new
+
     path = Path(args.file)
     try:
         current = path.read_text(encoding="utf-8")
@@ -521,6 +536,8 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    from readinglist import build
+
     started = time.perf_counter()
     result = build.build_site(
         args.content,
@@ -591,6 +608,8 @@ def _report_serving(event: serve.ServeEvent) -> None:
 
 
 def _run_serve(args: argparse.Namespace) -> int:
+    from readinglist import serve
+
     try:
         serve.serve_site(
             args.content,

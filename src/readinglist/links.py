@@ -25,10 +25,11 @@ import time
 from collections.abc import Awaitable, Callable, Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, replace
 from pathlib import Path
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 from urllib.parse import urljoin, urlsplit
 
-import httpx
+if TYPE_CHECKING:
+    import httpx
 
 from readinglist import __version__
 from readinglist.errors import Problem, Severity
@@ -334,6 +335,9 @@ def _causes(exc: BaseException) -> Iterable[BaseException]:
 
 def classify_exception(exc: BaseException) -> Observation:
     """A request that got no HTTP answer: TLS, DNS, refused, closed, timed out."""
+    # httpx is imported where it is used, so every other command starts faster.
+    import httpx
+
     for cause in _causes(exc):
         if isinstance(cause, ssl.SSLCertVerificationError):
             return Observation("unreachable", f"TLS certificate not valid: {cause.verify_message}")
@@ -424,6 +428,8 @@ class _Hosts:
     """
 
     def __init__(self, settings: LinkSettings, clock: Clock) -> None:
+        import httpx
+
         self.settings = settings
         self.clock = clock
         self.per_host = max(1, settings.per_host)
@@ -444,6 +450,8 @@ class _Hosts:
         return slots
 
     def _client(self, host: str) -> httpx.AsyncClient:
+        import httpx
+
         client = self.clients.get(host)
         if client is None:
             client = self.clients[host] = httpx.AsyncClient(
@@ -496,6 +504,8 @@ async def _ask(
     hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock
 ) -> tuple[int, str, httpx.Headers] | Observation:
     """One URL, no redirects followed: HEAD, GET when HEAD is refused, retries."""
+    import httpx
+
     method = "HEAD"
     attempt = 0
     while True:
