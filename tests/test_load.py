@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import gc
 import os
 import shutil
+import weakref
 from pathlib import Path
 
 import pytest
@@ -12,6 +14,7 @@ from readinglist.load import (
     MAX_ENTRY_BYTES,
     LineDict,
     LineList,
+    collector_paused,
     decode,
     load_content,
     parse_entry,
@@ -253,3 +256,46 @@ def test_a_missing_folder_is_reported_not_raised(tmp_path: Path) -> None:
         "file: is missing",
         "folder: is missing",
     ]
+
+
+class _Node:
+    """Something that can sit in a reference cycle, which only the collector frees."""
+
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_a_cycle_made_while_the_collector_is_paused_is_still_collected() -> None:
+    with collector_paused():
+        assert not gc.isenabled()
+        node = _Node()
+        node.other = _Node()
+        node.other.other = node
+        alive = weakref.ref(node)
+    assert gc.isenabled()
+    del node
+    assert alive() is not None  # a cycle outlives its last name until a collection
+    gc.collect()
+    assert alive() is None
+
+
+def test_objects_another_caller_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            made = [[index] for index in range(100)]
+        assert gc.get_freeze_count() == frozen
+        assert len(made) == 100
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_stays_off_if_it_was_off() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()

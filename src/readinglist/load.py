@@ -603,12 +603,21 @@ def collector_paused() -> Iterator[None]:
     in a cycle, so reference counting frees them all; but each batch of new
     objects sets off a collection that walks every live one, which made checking
     10,000 entries about twice as slow. The collector is restored afterwards.
+
+    Everything made while paused is then moved to the oldest generation, which
+    only a full collection walks: left in the youngest, the first allocation
+    after the pause would walk all of it at once (about 0.08 s for 10,000
+    entries). Objects another caller froze stay frozen: the move needs
+    ``gc.freeze`` and ``gc.unfreeze``, so it is skipped while anything is frozen.
     """
     was_enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if gc.get_freeze_count() == 0:
+            gc.freeze()
+            gc.unfreeze()
         if was_enabled:
             gc.enable()
 
