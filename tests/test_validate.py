@@ -631,3 +631,32 @@ def test_the_shortcuts_in_similar_pairs_never_drop_a_pair_difflib_would_find() -
                 expected.add((i, j))
         assert set(similar_pairs(texts, threshold)) == expected
         assert expected  # the sample does hold near duplicates at every threshold
+
+
+def test_values_that_look_ordinary_but_are_not_still_get_their_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = tmp_path / "almost-ordinary.md"
+    entry.write_text(
+        "---\n"
+        'title: "  Rules of Machine Learning, again  "\n'
+        "url: https://developers.google.com/machine-learning/guides/rules-of-ml-again\n"
+        "date: 1799-12-31\n"
+        'tags: ["  mlops  ", "", "nowhere"]\n'
+        'authors: ["  Martin Zinkevich  ", TODO]\n'
+        'added: "2026-11-01\\n"\n'
+        "---\n"
+        "TODO\n",
+        encoding="utf-8",
+    )
+    result = check_copy(tmp_path, monkeypatch, entry)
+    assert new_lines(result) == [
+        "content/entries/almost-ordinary.md:4: date: '1799-12-31' is before 1800 (check the year)",
+        "content/entries/almost-ordinary.md:5: tags: 'nowhere' is not in the tag vocabulary"
+        " (pick a tag from content/tags.yml, or add a new one there with a description)",
+        "content/entries/almost-ordinary.md:5: tags: has an empty item (remove it)",
+        "content/entries/almost-ordinary.md:6: authors: 'TODO' is a placeholder"
+        " (name the authors, or remove the line)",
+        "content/entries/almost-ordinary.md:9: summary: is a placeholder"
+        " (write the summary or leave it empty)",
+    ]  # padding around text, list items and a date is no problem

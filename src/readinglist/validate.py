@@ -396,6 +396,8 @@ class _Checker:
 
     def text_field(self, path: str, fields: LineDict, key: str, required: bool) -> str | None:
         value = fields.get(key)
+        if type(value) is str and (stripped := value.strip()):
+            return stripped  # the common case, without looking up a line no problem needs
         line = _line_of(fields, key)
         if value is None:
             if key in fields:
@@ -504,21 +506,26 @@ class _Checker:
     def located_list(self, path: str, fields: LineDict, key: str) -> list[tuple[str, int]]:
         """The text items of a list field with their lines; a problem for anything else."""
         value = fields.get(key)
-        line = _line_of(fields, key)
         if value is None:
             if key in fields:
-                self.add(path, line, key, "is empty", "give a list or remove the line")
+                self.add(
+                    path, _line_of(fields, key), key, "is empty", "give a list or remove the line"
+                )
             return []
         if not isinstance(value, LineList):
+            line = _line_of(fields, key)
             hint = f"write {key}: [{value}]" if isinstance(value, str) else f"write {key}: [a, b]"
             self.add(path, line, key, f"must be a list, not {_describe_type(value)}", hint)
             return []
         if len(value) > MAX_LIST_ITEMS:
+            line = _line_of(fields, key)
             self.add(path, line, key, f"has {len(value)} items; at most {MAX_LIST_ITEMS}")
             return []
         items: list[tuple[str, int]] = []
         for item, item_line in zip(value, value.item_lines, strict=True):
-            if item is None:
+            if type(item) is str and (stripped := item.strip()):
+                items.append((stripped, item_line))  # the common case first
+            elif item is None:
                 self.add(path, item_line, key, "has an empty item", "remove it")
             elif not isinstance(item, str):
                 self.add(
@@ -547,6 +554,15 @@ class _Checker:
 
     def date(self, path: str, fields: LineDict, key: str, required: bool) -> datetime.date | None:
         value = fields.get(key)
+        if type(value) is str and _DATE_RE.match(value):
+            # The common case: a date already in YYYY-MM-DD form, within range.
+            try:
+                parsed = datetime.date.fromisoformat(value)
+            except ValueError:
+                pass  # the general path below says why
+            else:
+                if parsed <= self.today and parsed.year >= EARLIEST_YEAR:
+                    return parsed
         line = _line_of(fields, key)
         if value is None:
             if key in fields:
@@ -590,14 +606,14 @@ class _Checker:
             return ()
         items = self.located_list(path, fields, "tags")
         value = fields["tags"]
-        line = _line_of(fields, "tags")
         if isinstance(value, LineList) and not value:
+            line = _line_of(fields, "tags")
             self.add(path, line, "tags", "is empty", "name at least one tag from content/tags.yml")
             return ()
         if len(items) > MAX_TAGS:
             self.add(
                 path,
-                line,
+                _line_of(fields, "tags"),
                 "tags",
                 f"has {len(items)} tags; at most {MAX_TAGS}",
                 "keep the most specific ones",
@@ -666,17 +682,15 @@ class _Checker:
         title = self.text_field(path, fields, "title", required=True)
         if title is None:
             return None
-        line = _line_of(fields, "title")
         if "\n" in title:
-            self.add(path, line, "title", "must be one line", "join the lines")
+            problem, hint = "must be one line", "join the lines"
         elif len(title) > MAX_TITLE_LENGTH:
-            self.add(path, line, "title", f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}")
+            problem, hint = f"is {len(title)} characters; at most {MAX_TITLE_LENGTH}", ""
         elif _is_placeholder(title):
-            self.add(
-                path, line, "title", f"'{title}' is a placeholder", "use the resource's own title"
-            )
+            problem, hint = f"'{title}' is a placeholder", "use the resource's own title"
         else:
-            return title
+            return title  # the common case, without looking up a line no problem needs
+        self.add(path, _line_of(fields, "title"), "title", problem, hint)
         return None
 
     def entry(self, raw: RawEntry) -> Entry | None:
@@ -726,7 +740,9 @@ class _Checker:
                 for p in self.problems[before:]
                 if not (p.message == "is required" and p.field in meant)
             ]
-        if any(p.severity == "error" for p in self.problems[before:]):
+        if len(self.problems) > before and any(
+            p.severity == "error" for p in self.problems[before:]
+        ):
             return None
         if title is None or url is None or date is None or kind is None:
             return None  # unreachable: each of these adds an error when it is None
