@@ -199,10 +199,20 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     # difflib's ratio depends on which text comes first, so texts are compared
     # in sorted order: the answer never depends on how the files are named.
     order = sorted(range(len(texts)), key=texts.__getitem__)
+    # Nearly every key belongs to one text only: the first member of each key is
+    # kept on its own, and a bucket made only for keys that a second text shares.
+    first_members: dict[str | tuple[str, ...], tuple[int, tuple[str, int] | None]] = {}
     buckets: dict[str | tuple[str, ...], list[tuple[int, tuple[str, int] | None]]] = {}
     for position, index in enumerate(order):
         for key, left_out in _blocking_keys(texts[index]).items():
-            buckets.setdefault(key, []).append((position, left_out))
+            member = (position, left_out)
+            earliest = first_members.setdefault(key, member)
+            if earliest is not member:
+                bucket = buckets.get(key)
+                if bucket is None:
+                    buckets[key] = [earliest, member]
+                else:
+                    bucket.append(member)
     ordered = [texts[index] for index in order]
     earlier: dict[int, set[int]] = {}
     letters: dict[tuple[str, str], int] = {}
