@@ -349,8 +349,10 @@ def test_entry_pages_carry_search_filters_and_sort(site: dict[str, bytes]) -> No
     assert 'data-pagefind-filter="tag:feature-store"' in page
     assert 'data-pagefind-filter="company:uber"' in page
     assert 'data-pagefind-filter="kind"' in page
-    assert 'data-pagefind-filter="year"' in page
+    assert 'data-pagefind-filter="year:2017"' in page
     assert 'data-pagefind-sort="date:2017-09-05"' in page
+    # Field labels and dates stay out of the index, so result excerpts read as prose.
+    assert "<dt data-pagefind-ignore>Published</dt>" in page
     assert "data-pagefind-body" not in site["index.html"].decode()
 
 
