@@ -35,6 +35,7 @@ from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
 from readinglist.errors import Problem
+from readinglist.model import FIELD_NAMES
 
 # libyaml's parser is an order of magnitude faster than the pure-Python one.
 # Only its events are used: building data from them here, without PyYAML's
@@ -77,6 +78,12 @@ _IMPLICIT_TAGS: dict[str, list[tuple[str, re.Pattern[str]]]] = Resolver.yaml_imp
 _SCALAR_TAGS = ("str", "int", "float", "bool", "null", "timestamp")
 # Keys YAML 1.1 reads as booleans or null; the fast path leaves them to libyaml.
 _NOT_TEXT_KEYS = frozenset(("yes", "no", "true", "false", "on", "off", "null"))
+# The entry fields pass the fast path's key checks; knowing them skips three calls a line.
+_PLAIN_KEYS = frozenset(
+    key
+    for key in FIELD_NAMES
+    if key.isidentifier() and key.isascii() and key.lower() not in _NOT_TEXT_KEYS
+)
 # Characters that make a value more than plain text, where the fast path hands over.
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE_RE = re.compile(r"[\[\]{}#:'\"\t]")
@@ -305,9 +312,11 @@ def _parse_simple(text: str, first_line: int) -> LineDict:
             key, value = line[:-1], ""
         if fields is None:
             fields = LineDict(number)
-        if not (key.isidentifier() and key.isascii()) or key in fields:
+        if key in fields:
             raise _Unsure
-        if key.lower() in _NOT_TEXT_KEYS:
+        if key not in _PLAIN_KEYS and (
+            not (key.isidentifier() and key.isascii()) or key.lower() in _NOT_TEXT_KEYS
+        ):
             raise _Unsure
         value = value.strip(" ")
         if not value:
