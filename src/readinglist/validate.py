@@ -13,7 +13,7 @@ import datetime
 import difflib
 import re
 import unicodedata
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
@@ -185,8 +185,13 @@ def _common_subsequence(a: str, b: str) -> int:
     return row[-1]
 
 
-def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int]]:
+def similar_pairs(
+    texts: Sequence[str], threshold: float, apart: Callable[[str, str], bool] | None = None
+) -> list[tuple[int, int]]:
     """Index pairs (earlier, later) of texts whose difflib ratio is at least ``threshold``.
+
+    ``apart(a, b)``, when given, names pairs that are never similar however
+    alike they are; it is asked before difflib, which costs more.
 
     Texts are compared with runs of spaces made one. Comparing every pair is
     quadratic, too slow for a large catalog. Only candidates are compared: texts
@@ -254,13 +259,18 @@ def similar_pairs(texts: Sequence[str], threshold: float) -> list[tuple[int, int
     matcher = difflib.SequenceMatcher(None, autojunk=False)
     for second in sorted(earlier):
         b = ordered[second]
-        matcher.set_seq2(b)
+        indexed = False
         for first in sorted(earlier[second]):
             a = ordered[first]
+            if apart is not None and apart(a, b):
+                continue
             if a != b:
                 # The length bound is difflib's real_quick_ratio, without its call.
                 if 2 * min(len(a), len(b)) < threshold * (len(a) + len(b)):
                     continue
+                if not indexed:
+                    matcher.set_seq2(b)
+                    indexed = True
                 matcher.set_seq1(a)
                 if matcher.quick_ratio() < threshold or matcher.ratio() < threshold:
                     continue
@@ -276,11 +286,11 @@ def similar_titles(titles: Sequence[str]) -> list[tuple[int, int]]:
     editions) are different works however alike the rest is.
     """
     normalised = [normalise_title(title) for title in titles]
-    return [
-        (first, second)
-        for first, second in similar_pairs(normalised, NEAR_DUPLICATE_TITLE)
-        if _numbers(normalised[first]) == _numbers(normalised[second])
-    ]
+    return similar_pairs(normalised, NEAR_DUPLICATE_TITLE, _numbers_differ)
+
+
+def _numbers_differ(first: str, second: str) -> bool:
+    return _numbers(first) != _numbers(second)
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
