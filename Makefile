@@ -34,7 +34,7 @@ links: install ## Request every entry's link; report dead, moved and blocked one
 .PHONY: site
 site: install ## Build the site into site/ from content/
 	$(PY) -m readinglist build --content $(CONTENT) --out site
-	@echo "Site built: open site/index.html, or run .venv/bin/readinglist serve"
+	@echo "Site built in site/. Browse it with .venv/bin/readinglist serve and open http://127.0.0.1:8000/"
 
 .PHONY: lint
 lint: install ## ruff format check and lint

@@ -558,7 +558,9 @@ def _run_build(args: argparse.Namespace) -> int:
     sys.stdout.write(
         f"built {result.pages} pages ({result.files} files; {result.rendered} rendered,"
         f" {result.written} written) in {seconds:.2f} s\n"
-        f"open {Path(result.out) / 'index.html'}, or serve {result.out}/ over HTTP\n"
+        # Links are site-absolute, so the site is browsed over HTTP, not from file://.
+        f"to browse it: python3 -m http.server -d {result.out} 8000, then open"
+        " http://127.0.0.1:8000/ (or readinglist serve, which also rebuilds on edits)\n"
     )
     return 0
 
