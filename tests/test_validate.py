@@ -19,11 +19,13 @@ from pathlib import Path
 import pytest
 
 from readinglist.load import load_content
+from readinglist.model import Tag
 from readinglist.validate import (
     Validated,
     _blocking_keys,
     did_you_mean,
     lookup_key,
+    name_lookup,
     normalise_title,
     normalise_url,
     similar_pairs,
@@ -660,3 +662,11 @@ def test_values_that_look_ordinary_but_are_not_still_get_their_message(
         "content/entries/almost-ordinary.md:9: summary: is a placeholder"
         " (write the summary or leave it empty)",
     ]  # padding around text, list items and a date is no problem
+
+
+def test_name_lookup_resolves_ids_names_and_aliases_in_any_spelling() -> None:
+    tags = {"mlops": Tag("mlops", "MLOps", "Running ML in production.", ("ML Ops",))}
+    lookup = name_lookup(tags)
+    for typed in ("mlops", "MLOps", "ml ops", "ML_Ops", "ml-ops"):
+        assert lookup[lookup_key(typed)] == "mlops"
+    assert lookup_key("feature store") not in lookup

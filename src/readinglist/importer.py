@@ -31,6 +31,7 @@ from readinglist.validate import (
     MAX_SLUG_LENGTH,
     did_you_mean,
     lookup_key,
+    name_lookup,
     normalise_url,
     slugify,
     url_problem,
@@ -236,15 +237,6 @@ def guess_kind(url: str) -> str:
 # Mapping items to entries.
 
 
-def _lookup(named: Mapping[str, Tag] | Mapping[str, Company]) -> dict[str, str]:
-    """Lookup key of every id, display name and alias to its id."""
-    table: dict[str, str] = {}
-    for item in named.values():
-        for name in (item.id, item.name, *item.aliases):
-            table.setdefault(lookup_key(name), item.id)
-    return table
-
-
 @dataclass(frozen=True)
 class _Vocabulary:
     """The content folder's tags and companies, and the entries already in it."""
@@ -274,8 +266,8 @@ class _Vocabulary:
             raw.companies_path,
             urls,
             frozenset(entry.slug for entry in raw.entries),
-            _lookup(catalog.tags),
-            _lookup(catalog.companies),
+            name_lookup(catalog.tags),
+            name_lookup(catalog.companies),
         )
 
 

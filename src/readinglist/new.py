@@ -27,6 +27,7 @@ from readinglist.model import FIELDS, KINDS, Catalog, Tag
 from readinglist.validate import (
     did_you_mean,
     lookup_key,
+    name_lookup,
     normalise_url,
     slugify,
     url_problem,
@@ -207,14 +208,6 @@ def existing_entry(raw: RawContent, url: str) -> tuple[str, int] | None:
     return None
 
 
-def _tag_lookup(tags: Mapping[str, Tag]) -> dict[str, str]:
-    lookup: dict[str, str] = {}
-    for tag in tags.values():
-        for name in (tag.id, tag.name, *tag.aliases):
-            lookup.setdefault(lookup_key(name), tag.id)
-    return lookup
-
-
 def resolve_tags(
     typed: str, tags: Mapping[str, Tag], where: tuple[str, int], tags_path: str
 ) -> list[Problem]:
@@ -222,7 +215,7 @@ def resolve_tags(
 
     ``where`` is the entry's path and the line of its ``tags`` field.
     """
-    lookup = _tag_lookup(tags)
+    lookup = name_lookup(tags)
     names = sorted({name for tag in tags.values() for name in (tag.id, tag.name)})
     problems = []
     for name in split_list(typed):
@@ -256,13 +249,16 @@ def _day_or_text(text: str) -> datetime.date | str:
         return text.strip()
 
 
+def _company_name(typed: str, lookup: Mapping[str, str], catalog: Catalog) -> str:
+    """The display name of a known company, or what was typed."""
+    ident = lookup.get(lookup_key(typed)) if typed else None
+    return catalog.companies[ident].name if ident else typed
+
+
 def canonical_fields(values: Mapping[str, str], catalog: Catalog) -> dict[str, FieldValue]:
     """Front matter with tags as ids and the company by its display name, where known."""
-    tag_lookup = _tag_lookup(catalog.tags)
-    company_lookup: dict[str, str] = {}
-    for known in catalog.companies.values():
-        for name in (known.id, known.name, *known.aliases):
-            company_lookup.setdefault(lookup_key(name), known.name)
+    tag_lookup = name_lookup(catalog.tags)
+    company_lookup = name_lookup(catalog.companies)
     tags: list[str] = []
     for name in split_list(values.get("tags", "")):
         ident = tag_lookup.get(lookup_key(name), name)
@@ -274,7 +270,7 @@ def canonical_fields(values: Mapping[str, str], catalog: Catalog) -> dict[str, F
         "url": values["url"].strip(),
         "date": _day_or_text(values.get("date", "")),
         "tags": tags,
-        "company": company_lookup.get(lookup_key(company), company) if company else "",
+        "company": _company_name(company, company_lookup, catalog),
         "kind": values.get("kind", "").strip().lower(),
         "added": _day_or_text(values["added"]),
     }

@@ -90,6 +90,15 @@ def lookup_key(text: str) -> str:
     return re.sub(r"[\s_\-]+", " ", text.strip().lower())
 
 
+def name_lookup(named: Mapping[str, Tag] | Mapping[str, Company]) -> dict[str, str]:
+    """The lookup key of every id, display name and alias, to its id."""
+    table: dict[str, str] = {}
+    for item in named.values():
+        for name in (item.id, item.name, *item.aliases):
+            table.setdefault(lookup_key(name), item.id)
+    return table
+
+
 def normalise_url(url: str) -> str:
     """The form two URLs share when they name the same resource.
 
