@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist import links
+from readinglist.config import LinkSettings
 from readinglist.load import load_content
 
 SERVER_LIFETIME = 120.0
@@ -104,7 +105,7 @@ async def serve(hosts: int, latency: float, limit: int) -> None:
 
 def check_once(content: str, cache: str, pause: float) -> None:
     targets = links.link_targets(load_content(content))
-    settings = links.LinkSettings(pause=pause, trust_env=False)
+    settings = LinkSettings(pause=pause, trust_env=False)
     started = time.perf_counter()
     report = links.check_links(targets, cache, settings)
     elapsed = time.perf_counter() - started
@@ -130,9 +131,7 @@ def write_catalog(folder: Path, urls: Sequence[str]) -> None:
         )
 
 
-def lower_bound(
-    per_host_counts: Sequence[int], settings: links.LinkSettings, latency: float
-) -> float:
+def lower_bound(per_host_counts: Sequence[int], settings: LinkSettings, latency: float) -> float:
     """No schedule can beat this: the busiest slot's requests and rests, one after another."""
     slowest = 0.0
     for count in per_host_counts:
@@ -148,7 +147,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--urls", type=int, default=1000)
     parser.add_argument("--hosts", type=int, default=50)
     parser.add_argument("--latency", type=float, default=0.02)
-    parser.add_argument("--pause", type=float, default=links.LinkSettings().pause)
+    parser.add_argument("--pause", type=float, default=LinkSettings().pause)
     parser.add_argument("--serve", action="store_true", help=argparse.SUPPRESS)
     parser.add_argument("--check", nargs=2, metavar=("CONTENT", "CACHE"), help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
@@ -178,7 +177,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         per_host = [
             sum(1 for n in range(args.urls) if n % args.hosts == h) for h in range(args.hosts)
         ]
-        settings = links.LinkSettings(pause=args.pause)
+        settings = LinkSettings(pause=args.pause)
         bound = lower_bound(per_host, settings, args.latency)
         times, memory = [], []
         with tempfile.TemporaryDirectory() as scratch:

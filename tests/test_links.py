@@ -24,11 +24,12 @@ import yaml
 
 from readinglist import links
 from readinglist.cli import main
+from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings
 from readinglist.load import load_content
 
 T0 = datetime.datetime(2026, 11, 2, 3, 0, tzinfo=datetime.UTC)
 
-SETTINGS = links.LinkSettings(
+SETTINGS = LinkSettings(
     per_host=2,
     pause=0.0,
     timeout=5.0,  # generous: a loaded machine must not turn a 404 into a timeout
@@ -242,7 +243,7 @@ def test_per_host_limit_holds_and_is_what_limits(server: CaseServer) -> None:
     urls = [f"{server.base}/busy?page={n}" for n in range(10)]
     for per_host in (2, 3):
         server.log.peak.clear()
-        settings = links.LinkSettings(per_host=per_host, pause=0.0, trust_env=False)
+        settings = LinkSettings(per_host=per_host, pause=0.0, trust_env=False)
         found = asyncio.run(links.check_urls(urls, settings))
         assert {o.verdict for o in found.values()} == {"ok"}
         assert max(server.log.peak.values()) == per_host
@@ -250,7 +251,7 @@ def test_per_host_limit_holds_and_is_what_limits(server: CaseServer) -> None:
 
 def test_a_host_rests_between_requests(server: CaseServer) -> None:
     urls = [f"{server.base}/ok?page={n}" for n in range(4)]
-    settings = links.LinkSettings(per_host=1, pause=0.1, trust_env=False)
+    settings = LinkSettings(per_host=1, pause=0.1, trust_env=False)
     asyncio.run(links.check_urls(urls, settings))
     starts = [t for _, _, t in server.log.requests]
     gaps = [later - earlier for earlier, later in itertools.pairwise(starts)]
@@ -311,7 +312,7 @@ def test_a_good_run_ends_the_streak_and_unverifiable_leaves_it() -> None:
     dead = links.Observation("dead", "404 Not Found", 404)
     blocked = links.Observation("unverifiable", "403 Forbidden", 403)
     ok = links.Observation("ok", "200 OK", 200)
-    policy = links.LinkPolicy()
+    policy = LinkPolicy()
     day = datetime.timedelta(days=1)
     record = links.remember(None, dead, T0)
     record = links.remember(record, blocked, T0 + day / 2)
@@ -321,7 +322,7 @@ def test_a_good_run_ends_the_streak_and_unverifiable_leaves_it() -> None:
     record = links.remember(record, ok, T0 + 2 * day)
     assert (record.failures, record.last_ok) == ((), T0 + 2 * day)
     assert not links.confirmed(links.remember(record, dead, T0 + 3 * day), policy)
-    strict = links.LinkPolicy(confirm_runs=3, confirm_gap=2 * day)
+    strict = LinkPolicy(confirm_runs=3, confirm_gap=2 * day)
     streak = links.remember(links.remember(None, dead, T0), dead, T0 + 2 * day)
     assert not links.confirmed(streak, strict)
     assert links.confirmed(links.remember(streak, dead, T0 + 3 * day), strict)
@@ -499,9 +500,9 @@ def test_weekly_workflow_keeps_memory_and_fails_on_a_dead_link(
     assert workflow["permissions"] == {"contents": "read"}
     steps = workflow["jobs"]["links"]["steps"]
     uses = {s["uses"].split("@")[0]: s for s in steps if "uses" in s}
-    assert uses["actions/cache/restore"]["with"]["path"] == links.DEFAULT_CACHE
+    assert uses["actions/cache/restore"]["with"]["path"] == DEFAULT_LINKS_CACHE
     saved = uses["actions/cache/save"]
-    assert (saved["if"], saved["with"]["path"]) == ("always()", links.DEFAULT_CACHE)
+    assert (saved["if"], saved["with"]["path"]) == ("always()", DEFAULT_LINKS_CACHE)
     report = uses["actions/upload-artifact"]
     assert (report["if"], report["with"]["path"]) == ("always()", "links-report.txt")
     (check,) = [s for s in steps if s.get("name") == "Check every entry's link"]
@@ -510,7 +511,7 @@ def test_weekly_workflow_keeps_memory_and_fails_on_a_dead_link(
     catalog(tmp_path, {"gone": f"{server.base}/404"})
     earlier = datetime.datetime.now(datetime.UTC) - datetime.timedelta(days=2)
     failed = links.CacheRecord("dead", earlier, failures=(earlier,))
-    links.write_cache(str(tmp_path / links.DEFAULT_CACHE), {f"{server.base}/404": failed})
+    links.write_cache(str(tmp_path / DEFAULT_LINKS_CACHE), {f"{server.base}/404": failed})
     bin_dir = Path(sys.executable).parent
     env = {**os.environ, "PATH": f"{bin_dir}{os.pathsep}{os.environ['PATH']}", "NO_PROXY": "*"}
     done = subprocess.run(
@@ -525,7 +526,7 @@ def test_weekly_workflow_keeps_memory_and_fails_on_a_dead_link(
     assert done.returncode == 1, done.stderr
     text = (tmp_path / "links-report.txt").read_text(encoding="utf-8")
     assert "content/entries/gone.md:3: url: is dead: 404 Not Found" in text
-    remembered = json.loads((tmp_path / links.DEFAULT_CACHE).read_text(encoding="utf-8"))
+    remembered = json.loads((tmp_path / DEFAULT_LINKS_CACHE).read_text(encoding="utf-8"))
     assert len(remembered["urls"][f"{server.base}/404"]["failures"]) == 2
 
 

@@ -15,8 +15,8 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from readinglist import __version__, links
-from readinglist.config import SiteConfig
+from readinglist import __version__
+from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings, SiteConfig
 from readinglist.errors import (
     Problem,
     format_github,
@@ -28,7 +28,7 @@ from readinglist.load import load_content
 from readinglist.validate import validate
 
 if TYPE_CHECKING:
-    from readinglist import new, serve
+    from readinglist import links, new, serve
 
 # The commands import what only they need (jinja2, markdown, httpx, rich,
 # watchfiles) inside their _run_ function, so `readinglist check` starts fast.
@@ -289,7 +289,7 @@ def _positive(text: str) -> float:
 
 
 def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    defaults, policy = links.LinkSettings(), links.LinkPolicy()
+    defaults, policy = LinkSettings(), LinkPolicy()
     parser = commands.add_parser(
         "links",
         help="find dead, moved and blocked links",
@@ -299,7 +299,7 @@ def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
             " by redirects, or unverifiable (a bot wall, never called dead), as"
             " PATH:LINE: url: message, then a summary table. A failure is reported only once"
             " it repeats in runs a day or more apart; until then it is 'unconfirmed'."
-            f" Remembers results in {links.DEFAULT_CACHE}. Exit 1 when a link is dead or"
+            f" Remembers results in {DEFAULT_LINKS_CACHE}. Exit 1 when a link is dead or"
             " unreachable, 0 otherwise, 2 when the options or git fail."
         ),
     )
@@ -364,9 +364,9 @@ def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     )
     parser.add_argument(
         "--cache",
-        default=links.DEFAULT_CACHE,
+        default=DEFAULT_LINKS_CACHE,
         metavar="FILE",
-        help=f"where results are remembered (default: {links.DEFAULT_CACHE})",
+        help=f"where results are remembered (default: {DEFAULT_LINKS_CACHE})",
     )
     parser.set_defaults(run=_run_links)
 
@@ -392,6 +392,8 @@ def _run_links(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
+    from readinglist import links
+
     raw = load_content(args.content)
     only = None
     if args.only_changed is not None:
@@ -409,8 +411,8 @@ def _run_links(args: argparse.Namespace) -> int:
             f"links of files that cannot be read are not checked ({count}"
             f" problem{'' if count == 1 else 's'}): run readinglist check\n"
         )
-    settings = links.LinkSettings(per_host=args.concurrency, pause=args.pause, timeout=args.timeout)
-    policy = links.LinkPolicy(
+    settings = LinkSettings(per_host=args.concurrency, pause=args.pause, timeout=args.timeout)
+    policy = LinkPolicy(
         max_age=datetime.timedelta(days=args.max_age),
         confirm_runs=args.confirm_runs,
         confirm_gap=datetime.timedelta(days=args.confirm_days),

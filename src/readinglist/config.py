@@ -1,4 +1,4 @@
-"""Site settings, with the defaults the real site uses.
+"""Settings, with the defaults the real site uses: the site's and the link checker's.
 
 Plain frozen data: the command line fills in what the user overrides, the
 renderer reads it. Pure: reads no files.
@@ -6,8 +6,15 @@ renderer reads it. Pure: reads no files.
 
 from __future__ import annotations
 
+import datetime
 from dataclasses import dataclass
+from pathlib import Path
 from urllib.parse import urlsplit
+
+from readinglist import __version__
+
+DEFAULT_LINKS_CACHE = str(Path(".cache") / "links.json")
+"""Where ``readinglist links`` remembers what it found."""
 
 
 @dataclass(frozen=True)
@@ -54,3 +61,39 @@ class SiteConfig:
             return ""
         parts = urlsplit(self.base_url)
         return f"{parts.scheme}://{parts.netloc}"
+
+
+@dataclass(frozen=True)
+class LinkSettings:
+    """How politely and how patiently servers are asked."""
+
+    per_host: int = 2
+    """At most this many requests to one host at a time."""
+    pause: float = 0.5
+    """Seconds a host's request slot rests after each request before its next one."""
+    total: int = 100
+    """At most this many requests in flight over all hosts."""
+    timeout: float = 15.0
+    """Seconds to wait for a connection, and then for each read."""
+    retries: int = 2
+    """Extra attempts after a timeout, a 5xx or a 429."""
+    backoff: float = 1.0
+    """Seconds before the first retry; doubled for each one after."""
+    max_retry_after: float = 60.0
+    """Longest Retry-After we wait for; a server asking for more gets no retry."""
+    max_redirects: int = 10
+    user_agent: str = f"readinglist/{__version__} link checker"
+    trust_env: bool = True
+    """Use proxy settings from the environment (HTTPS_PROXY, NO_PROXY...)."""
+
+
+@dataclass(frozen=True)
+class LinkPolicy:
+    """What the cache remembers and when a failure counts."""
+
+    max_age: datetime.timedelta = datetime.timedelta(days=7)
+    """A URL found OK more recently than this is not requested again."""
+    confirm_runs: int = 2
+    """A failure is reported after this many failing runs in a row..."""
+    confirm_gap: datetime.timedelta = datetime.timedelta(days=1)
+    """...the first and the last of them at least this far apart."""

@@ -31,7 +31,7 @@ from urllib.parse import urljoin, urlsplit
 if TYPE_CHECKING:
     import httpx
 
-from readinglist import __version__
+from readinglist.config import LinkPolicy, LinkSettings
 from readinglist.errors import Problem, Severity
 from readinglist.load import ENTRIES_DIR, RawContent
 
@@ -73,44 +73,7 @@ BLOCKED_STATUSES = frozenset({401, 403, 429, 451})
 RETRY_AFTER_STATUSES = frozenset({429, 503})
 
 WAYBACK_LOOKUP = "https://web.archive.org/web/*/{url}"
-DEFAULT_CACHE = str(Path(".cache") / "links.json")
 CACHE_VERSION = 1
-
-
-@dataclass(frozen=True)
-class LinkSettings:
-    """How politely and how patiently servers are asked."""
-
-    per_host: int = 2
-    """At most this many requests to one host at a time."""
-    pause: float = 0.5
-    """Seconds a host's request slot rests after each request before its next one."""
-    total: int = 100
-    """At most this many requests in flight over all hosts."""
-    timeout: float = 15.0
-    """Seconds to wait for a connection, and then for each read."""
-    retries: int = 2
-    """Extra attempts after a timeout, a 5xx or a 429."""
-    backoff: float = 1.0
-    """Seconds before the first retry; doubled for each one after."""
-    max_retry_after: float = 60.0
-    """Longest Retry-After we wait for; a server asking for more gets no retry."""
-    max_redirects: int = 10
-    user_agent: str = f"readinglist/{__version__} link checker"
-    trust_env: bool = True
-    """Use proxy settings from the environment (HTTPS_PROXY, NO_PROXY...)."""
-
-
-@dataclass(frozen=True)
-class LinkPolicy:
-    """What the cache remembers and when a failure counts."""
-
-    max_age: datetime.timedelta = datetime.timedelta(days=7)
-    """A URL found OK more recently than this is not requested again."""
-    confirm_runs: int = 2
-    """A failure is reported after this many failing runs in a row..."""
-    confirm_gap: datetime.timedelta = datetime.timedelta(days=1)
-    """...the first and the last of them at least this far apart."""
 
 
 @dataclass(frozen=True)
