@@ -17,7 +17,6 @@ import functools
 import hashlib
 import heapq
 import itertools
-from collections import Counter
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -238,32 +237,39 @@ def entry_fingerprint(entry: Entry) -> str:
 def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
     """For each entry, up to ``count`` others sharing the most tags, newest first among equals.
 
-    Entries are numbered newest first, so ``(-shared, number)`` is the order. Candidates
-    sharing two or more tags come from intersections of tag pairs (cached, as popular pairs
-    recur); the rest are filled with the newest entries sharing one tag.
+    Entries are numbered newest first. The others sharing exactly ``s`` of an entry's
+    tags are those in the intersection of some ``s`` of its tag groups that were not
+    taken at a higher ``s``, so each level is a few set operations on cached
+    intersections (popular tag combinations recur) and a sort; the entries sharing one
+    tag come last, from the merged tag groups, newest first.
     """
     entries = catalog.entries
     number = {e.slug: i for i, e in enumerate(entries)}
     members = {t: [number[e.slug] for e in tagged] for t, tagged in catalog.by_tag.items()}
-    member_sets = {t: frozenset(ids) for t, ids in members.items()}
-    pairs: dict[tuple[str, str], frozenset[int]] = {}
+    groups: dict[tuple[str, ...], frozenset[int]] = {
+        (t,): frozenset(ids) for t, ids in members.items()
+    }
+
+    def together(tags: tuple[str, ...]) -> frozenset[int]:
+        found = groups.get(tags)
+        if found is None:
+            found = groups[tags] = together(tags[:-1]) & groups[tags[-1:]]
+        return found
+
     related: dict[str, tuple[str, ...]] = {}
     for i, entry in enumerate(entries):
-        shared: Counter[int] = Counter()
-        for pair in itertools.combinations(sorted(entry.tags), 2):
-            both = pairs.get(pair)
-            if both is None:
-                both = pairs[pair] = member_sets[pair[0]] & member_sets[pair[1]]
-            shared.update(both)
-        shared.pop(i, None)
-        # One integer per candidate, larger for more shared tags and then for newer
-        # entries, so the C heap compares plain ints instead of calling a key function.
-        scale = len(entries)
-        best = heapq.nlargest(count, [c * scale + scale - 1 - n for n, c in shared.items()])
-        chosen = [scale - 1 - value % scale for value in best]
+        tags = tuple(sorted(entry.tags))
+        chosen: list[int] = []
+        seen = {i}
+        for shared in range(len(tags), 1, -1):
+            level = set().union(*map(together, itertools.combinations(tags, shared))) - seen
+            taken = sorted(level)[: count - len(chosen)]
+            chosen += taken
+            seen |= level
+            if len(chosen) == count:
+                break
         if len(chosen) < count:
-            seen = {i, *chosen}
-            for n in heapq.merge(*(members[t] for t in entry.tags)):
+            for n in heapq.merge(*(members[t] for t in tags)):
                 if n not in seen:
                     seen.add(n)
                     chosen.append(n)
