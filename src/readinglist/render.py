@@ -183,6 +183,8 @@ def make_environment(templates: Path, config: SiteConfig) -> Environment:
         autoescape=True,
         undefined=StrictUndefined,
         keep_trailing_newline=True,
+        # One environment serves one build: never ask the disk whether a template changed.
+        auto_reload=False,
     )
     base = config.base_path
     prefix = config.origin + base
