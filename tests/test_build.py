@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime
+import json
 import shutil
 from pathlib import Path
 
@@ -171,10 +172,13 @@ def test_rendering_in_two_processes_gives_the_same_site(
 def test_rendered_summaries_are_cached_by_content(content: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
     _build(content, tmp_path / "site", cache)
-    stored = (cache / build.BODIES_FILE).read_text()
-    assert "<strong>feature store</strong>" in stored
-    bodies = build.rendered_bodies(["How Uber built **one**"], cache, 1)
-    assert list(bodies.values()) == ["<p>How Uber built <strong>one</strong></p>"]
+    stored = json.loads((cache / build.BODIES_FILE).read_text())["bodies"]
+    assert "<strong>feature store</strong>" in "".join(stored.values())
+    summaries = [e.summary for e in validate(load_content(content), TODAY).catalog.entries]
+    assert build.missing_bodies(summaries, stored) == []
+    assert build.missing_bodies([*summaries, "How Uber built **one**"], stored) == [
+        "How Uber built **one**"
+    ]
 
 
 def test_the_build_command_reports_pages_time_and_where_to_look(

@@ -27,11 +27,11 @@ import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import Any, TypeVar
 
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem
@@ -56,12 +56,11 @@ RELATED_FILE = "related.json"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
 PARALLEL_THRESHOLD = 200
+"""Less work than this many pages or summaries stays in one process: forking would cost more."""
 BATCH_SIZE = 100
-"""Rendered files a process sends at once: small enough to keep the writer busy."""
-"""Fewer pages than this render in this process: starting workers would cost more."""
+"""Pages a process takes at once: small enough that all processes finish together."""
 _RENAME_EXCHANGE = 2
 T = TypeVar("T")
-S = TypeVar("S")
 _AT_FDCWD = -100
 
 
@@ -113,77 +112,62 @@ def _write_json(path: Path, data: object) -> None:
     temporary.replace(path)
 
 
-def _split(items: Sequence[T], parts: int) -> list[list[T]]:
-    return [list(items[i::parts]) for i in range(parts)]
-
-
-def _render_bodies_share(texts: list[str], conn: Connection) -> None:
-    conn.send(render_bodies(texts))
-    conn.close()
-
-
-def rendered_bodies(
-    summaries: Sequence[str], cache_dir: Path | None, workers: int
-) -> dict[str, str]:
-    """Every summary as HTML by body key, from the cache where possible; updates the cache."""
+def _bodies_cache(cache_dir: Path | None) -> tuple[str, dict[str, str]]:
+    """The renderer's version and the summaries it rendered before, by body key."""
     version = _bodies_version()
-    cached: dict[str, str] = {}
-    cache_file = cache_dir / BODIES_FILE if cache_dir else None
-    if cache_file:
-        stored = _read_json(cache_file)
-        bodies = stored.get("bodies")
-        if stored.get("version") == version and isinstance(bodies, dict):
-            cached = bodies
-    wanted = {body_key(text): text for text in summaries if text}
-    missing = sorted(text for key, text in wanted.items() if key not in cached)
-    fresh: dict[str, str] = {}
-    if len(missing) >= PARALLEL_THRESHOLD and workers > 1:
-        shares = _split(missing, workers)
-        for share in _in_processes(_render_bodies_share, shares[1:]):
-            fresh.update(share)
-        fresh.update(render_bodies(shares[0]))
-    else:
-        fresh = render_bodies(missing)
-    result = {key: cached.get(key) or fresh[key] for key in wanted}
-    if cache_file and fresh:
-        _write_json(cache_file, {"version": version, "bodies": result})
+    if cache_dir is None:
+        return version, {}
+    stored = _read_json(cache_dir / BODIES_FILE)
+    bodies = stored.get("bodies")
+    return version, bodies if stored.get("version") == version and isinstance(bodies, dict) else {}
+
+
+def missing_bodies(summaries: Sequence[str], cached: Mapping[str, str]) -> list[str]:
+    """The summaries whose HTML is not in ``cached``, each once, sorted."""
+    return sorted({text for text in summaries if text and body_key(text) not in cached})
+
+
+def _store_bodies(
+    summaries: Sequence[str],
+    cache_dir: Path | None,
+    version: str,
+    cached: Mapping[str, str],
+    fresh: Mapping[str, str],
+) -> dict[str, str]:
+    result = {key: cached.get(key) or fresh[key] for key in (body_key(t) for t in summaries if t)}
+    if cache_dir is not None and fresh:
+        _write_json(cache_dir / BODIES_FILE, {"version": version, "bodies": result})
     return result
 
 
-class _Running:
-    """Forked processes started on shares, and the pipes their results come back on."""
+class _Background:
+    """``target(*args)`` computed in a forked process; ``result()`` waits for its value.
 
-    def __init__(self, target: Callable[[S, Connection], None], shares: Sequence[S]) -> None:
-        # Forking shares the parent's memory (the catalog, the compiled templates) with
-        # no pickling; only results travel back through a pipe.
-        context = multiprocessing.get_context("fork")
-        self.processes: list[tuple[Any, Connection]] = []
-        for share in shares:
-            receive, send = context.Pipe(duplex=False)
-            process = context.Process(target=target, args=(share, send))
-            process.start()
-            send.close()
-            self.processes.append((process, receive))
-
-
-def _in_processes(target: Callable[[S, Connection], None], shares: Sequence[S]) -> list[Any]:
-    """Run ``target(share, conn)`` in one forked process per share; what each sends back.
-
-    Start them before doing the caller's own share, so all run at once.
+    Forking shares the parent's memory (the catalog, the compiled templates) with no
+    pickling; only the result travels back, through a pipe.
     """
-    running = _Running(target, shares).processes
-    results: list[Any] = []
-    failed = False
-    for process, receive in running:
+
+    def __init__(self, target: Callable[..., T], *args: object) -> None:
+        context = multiprocessing.get_context("fork")
+        self._receive, send = context.Pipe(duplex=False)
+        self._process = context.Process(target=_send_result, args=(send, target, args))
+        self._process.start()
+        send.close()
+
+    def result(self) -> Any:
         try:
-            results.append(receive.recv())
+            value = self._receive.recv()
         except EOFError:
-            failed = True
-        process.join()
-        failed = failed or process.exitcode != 0
-    if failed:
-        raise RuntimeError("a rendering process failed")
-    return results
+            value = None
+        self._process.join()
+        if value is None or self._process.exitcode != 0:
+            raise RuntimeError("a build process failed")
+        return value[0]
+
+
+def _send_result(conn: Connection, target: Callable[..., object], args: tuple[object, ...]) -> None:
+    conn.send((target(*args),))
+    conn.close()
 
 
 def cached_related(
@@ -230,23 +214,16 @@ class _Job:
     """Digest of each file already in the folder being built."""
 
 
-Rendered = tuple[str, str, str, bytes | None]
-"""(path, key, digest, bytes to write, or None when the folder already holds them)."""
-
-
-def _render(job: _Job, pages: Sequence[Page]) -> Iterator[Rendered]:
-    for page in pages:
-        data = render_page(job.plan, page)
-        digest = _digest(data)
-        yield page.path, page.key, digest, None if job.on_disk.get(page.path) == digest else data
+Row = tuple[str, str, str]
+"""A manifest row: (output path, input key, digest of the bytes)."""
 
 
 class _Chunks:
     """Pages cut into chunks that processes take one at a time, from either end.
 
     Forked processes take chunks from the front and the main process from the back,
-    so however busy writing keeps the main process, nobody waits while work is left.
-    The two counters live in memory shared across fork.
+    so nobody waits while work is left. The two counters live in memory shared
+    across fork.
     """
 
     def __init__(self, pages: Sequence[Page]) -> None:
@@ -269,54 +246,46 @@ class _Chunks:
             return self.chunks[index]
 
 
-def _render_share(share: tuple[_Job, _Chunks], conn: Connection) -> None:
-    job, chunks = share
-    while (pages := chunks.take(from_front=True)) is not None:
-        conn.send(list(_render(job, pages)))
-    conn.send(None)
-    conn.close()
+def _render_and_write(
+    job: _Job, chunks: _Chunks, from_front: bool, tree: Path
+) -> tuple[list[Row], int]:
+    """Render chunks until none are left, writing each file whose bytes differ from disk.
 
-
-def _render_in_processes(job: _Job, pages: Sequence[Page], workers: int) -> Iterator[Rendered]:
-    """Render with ``workers - 1`` forked processes and this one; yield results as they come.
-
-    Only this process writes: writing from several processes at once made the file
-    system contend (most of the time went to the kernel). It renders chunks itself
-    between writing what the others send, and one process fewer means one less copy
-    of the memory that forked processes end up duplicating.
+    Every process writes what it renders: sending the bytes to one writer kept the
+    renderers waiting on the pipe.
     """
-    chunks = _Chunks(pages)
-    running = {
-        receive: process
-        for process, receive in _Running(_render_share, [(job, chunks)] * (workers - 1)).processes
-    }
-    failed = False
-
-    def arrived(timeout: float | None) -> Iterator[Rendered]:
-        nonlocal failed
-        for ready in multiprocessing.connection.wait(list(running), timeout):
-            receive = cast(Connection, ready)  # wait() returns the pipes it was given
-            try:
-                batch = receive.recv()
-            except EOFError:
-                batch, failed = None, True
-            if batch is None:
-                running.pop(receive).join()
+    rows: list[Row] = []
+    written = 0
+    made: set[Path] = set()
+    while (pages := chunks.take(from_front)) is not None:
+        for page in pages:
+            data = render_page(job.plan, page)
+            digest = _digest(data)
+            rows.append((page.path, page.key, digest))
+            if job.on_disk.get(page.path) == digest:
                 continue
-            yield from batch
+            target = tree / page.path
+            if target.parent not in made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                made.add(target.parent)
+            _write_file(target, data)
+            written += 1
+    return rows, written
 
-    try:
-        while (own := chunks.take(from_front=False)) is not None:
-            yield from _render(job, own)
-            yield from arrived(0)
-        while running:
-            yield from arrived(None)
-    finally:
-        for process in running.values():
-            process.terminate()
-            process.join()
-    if failed:
-        raise RuntimeError("a rendering process failed")
+
+def _render_pages(
+    job: _Job, pages: Sequence[Page], tree: Path, workers: int
+) -> tuple[list[Row], int]:
+    """Render and write ``pages`` with ``workers`` processes, this one included."""
+    chunks = _Chunks(pages)
+    helpers = workers - 1 if len(pages) >= PARALLEL_THRESHOLD else 0
+    running = [_Background(_render_and_write, job, chunks, True, tree) for _ in range(helpers)]
+    rows, written = _render_and_write(job, chunks, False, tree)
+    for helper in running:
+        their_rows, their_written = helper.result()
+        rows.extend(their_rows)
+        written += their_written
+    return rows, written
 
 
 def _write_file(path: Path, data: bytes) -> None:
@@ -395,6 +364,28 @@ def build_site(
     templates: Path = DEFAULT_TEMPLATES,
 ) -> BuildResult:
     """Build ``content`` into ``out``; on any error return the problems and write nothing."""
+    # A build allocates millions of short-lived objects and frees nearly all of them
+    # by reference counting; the cycle collector's full passes over the growing heap
+    # found nothing and cost a tenth of a cold build.
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        return _build_site(content, out, config, today, cache_dir, workers, search, templates)
+    finally:
+        if collecting:
+            gc.enable()
+
+
+def _build_site(
+    content: str | os.PathLike[str],
+    out: str | os.PathLike[str],
+    config: SiteConfig,
+    today: datetime.date,
+    cache_dir: str | os.PathLike[str] | None,
+    workers: int,
+    search: bool,
+    templates: Path,
+) -> BuildResult:
     raw = load_content(content)
     validated = validate(raw, today)
     problems = tuple(sorted({*raw.problems, *validated.problems}))
@@ -404,8 +395,18 @@ def build_site(
         return BuildResult(problems, checked_files=checked_files, out=str(out))
     catalog = validated.catalog
     cache = Path(cache_dir) if cache_dir is not None else None
-    bodies = rendered_bodies([e.summary for e in catalog.entries], cache, workers)
-    related = cached_related(catalog, config.related_count, cache)
+    version, cached = _bodies_cache(cache)
+    summaries = [e.summary for e in catalog.entries]
+    missing = missing_bodies(summaries, cached)
+    if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
+        # Markdown in a second process while this one works out the related entries.
+        background = _Background(render_bodies, missing)
+        related = cached_related(catalog, config.related_count, cache)
+        fresh: dict[str, str] = background.result()
+    else:
+        fresh = render_bodies(missing)
+        related = cached_related(catalog, config.related_count, cache)
+    bodies = _store_bodies(summaries, cache, version, cached, fresh)
     plan = plan_site(catalog, config, bodies, templates, related)
 
     live = Path(out)
@@ -438,26 +439,10 @@ def build_site(
             shutil.copyfile(live / page.path, target)
             copied += 1
 
-    # The catalog, the plan and the compiled templates live until the end: moving them
-    # out of the collector's reach stops full collections from walking them again and
-    # again, and spares forked processes from copying every page the walk would touch.
-    gc.freeze()
-    job = _Job(plan, on_disk)
-    if len(to_render) >= PARALLEL_THRESHOLD and workers > 1:
-        rendered = _render_in_processes(job, to_render, workers)
-    else:
-        rendered = _render(job, to_render)
-    written = copied
-    made: set[Path] = set()
-    for path, key, digest, data in rendered:
+    rows, rendered_written = _render_pages(_Job(plan, on_disk), to_render, next_tree, workers)
+    for path, key, digest in rows:
         manifest[path] = [key, digest]
-        if data is not None:
-            target = next_tree / path
-            if target.parent not in made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                made.add(target.parent)
-            _write_file(target, data)
-            written += 1
+    written = copied + rendered_written
 
     _remove_stale(next_tree, sorted(set(next_manifest) - set(manifest)))
     shutil.rmtree(next_tree / PAGEFIND_DIR, ignore_errors=True)
