@@ -398,16 +398,16 @@ def _build_site(
     version, cached = _bodies_cache(cache)
     summaries = [e.summary for e in catalog.entries]
     missing = missing_bodies(summaries, cached)
+    # Planning reads no summary (pages read them when they render), so the plan is
+    # made while the summaries render in a second process, and they join it after.
+    bodies: dict[str, str] = {}
+    background = None
     if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
-        # Markdown in a second process while this one works out the related entries.
         background = _Background(render_bodies, missing)
-        related = cached_related(catalog, config.related_count, cache)
-        fresh: dict[str, str] = background.result()
-    else:
-        fresh = render_bodies(missing)
-        related = cached_related(catalog, config.related_count, cache)
-    bodies = _store_bodies(summaries, cache, version, cached, fresh)
+    related = cached_related(catalog, config.related_count, cache)
     plan = plan_site(catalog, config, bodies, templates, related)
+    fresh = background.result() if background else render_bodies(missing)
+    bodies.update(_store_bodies(summaries, cache, version, cached, fresh))
 
     live = Path(out)
     next_tree = live.with_name(f".{live.name}.next")

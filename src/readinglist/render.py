@@ -520,7 +520,8 @@ def plan_site(
 ) -> SitePlan:
     """Every output file with its inputs' key.
 
-    ``bodies`` are rendered summaries by :func:`body_key`; ``related`` is what
+    ``bodies`` are rendered summaries by :func:`body_key`, read only when pages
+    render, so the caller may fill them in after planning; ``related`` is what
     :func:`related_entries` gives for this catalog, when the caller kept it.
     """
     if bodies is None:
