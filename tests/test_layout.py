@@ -14,6 +14,7 @@ import pytest
 
 PACKAGE = Path(__file__).parent.parent / "src" / "readinglist"
 ORDER = (
+    "forked",
     "errors",
     "model",
     "markup",

@@ -22,19 +22,17 @@ import gc
 import hashlib
 import json
 import multiprocessing
-import multiprocessing.connection
 import os
 import shutil
 import subprocess
 import sys
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from multiprocessing.connection import Connection
 from pathlib import Path
-from typing import Any, TypeVar
 
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem
+from readinglist.forked import Forked
 from readinglist.load import load_content
 from readinglist.markup import renderer_version
 from readinglist.model import Catalog
@@ -60,7 +58,6 @@ PARALLEL_THRESHOLD = 200
 BATCH_SIZE = 100
 """Pages a process takes at once: small enough that all processes finish together."""
 _RENAME_EXCHANGE = 2
-T = TypeVar("T")
 _AT_FDCWD = -100
 
 
@@ -138,36 +135,6 @@ def _store_bodies(
     if cache_dir is not None and fresh:
         _write_json(cache_dir / BODIES_FILE, {"version": version, "bodies": result})
     return result
-
-
-class _Background:
-    """``target(*args)`` computed in a forked process; ``result()`` waits for its value.
-
-    Forking shares the parent's memory (the catalog, the compiled templates) with no
-    pickling; only the result travels back, through a pipe.
-    """
-
-    def __init__(self, target: Callable[..., T], *args: object) -> None:
-        context = multiprocessing.get_context("fork")
-        self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(send, target, args))
-        self._process.start()
-        send.close()
-
-    def result(self) -> Any:
-        try:
-            value = self._receive.recv()
-        except EOFError:
-            value = None
-        self._process.join()
-        if value is None or self._process.exitcode != 0:
-            raise RuntimeError("a build process failed")
-        return value[0]
-
-
-def _send_result(conn: Connection, target: Callable[..., object], args: tuple[object, ...]) -> None:
-    conn.send((target(*args),))
-    conn.close()
 
 
 def cached_related(
@@ -279,7 +246,7 @@ def _render_pages(
     """Render and write ``pages`` with ``workers`` processes, this one included."""
     chunks = _Chunks(pages)
     helpers = workers - 1 if len(pages) >= PARALLEL_THRESHOLD else 0
-    running = [_Background(_render_and_write, job, chunks, True, tree) for _ in range(helpers)]
+    running = [Forked(_render_and_write, job, chunks, True, tree) for _ in range(helpers)]
     rows, written = _render_and_write(job, chunks, False, tree)
     for helper in running:
         their_rows, their_written = helper.result()
@@ -403,7 +370,7 @@ def _build_site(
     bodies: dict[str, str] = {}
     background = None
     if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
-        background = _Background(render_bodies, missing)
+        background = Forked(render_bodies, missing)
     related = cached_related(catalog, config.related_count, cache)
     plan = plan_site(catalog, config, bodies, templates, related)
     fresh = background.result() if background else render_bodies(missing)
