@@ -4,7 +4,8 @@
 Each broken entry in ``tests/fixtures/invalid/entries/`` is checked alone inside
 a copy of the shared fixture catalog; each folder in
 ``tests/fixtures/invalid/overlays/`` is laid over such a copy. The problems that
-come back are compared line for line with what a contributor would read.
+come back are compared line for line with what a contributor would read, and
+are the same when the files are shared out among processes.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import pytest
 
+from readinglist import validate as validate_module
 from readinglist.load import load_content
 from readinglist.model import Tag
 from readinglist.validate import (
@@ -32,6 +34,7 @@ from readinglist.validate import (
     slugify,
     url_problem,
     validate,
+    validate_folder,
 )
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -53,7 +56,13 @@ def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | No
     elif extra is not None:
         shutil.copy(extra, content / "entries" / extra.name)
     monkeypatch.chdir(tmp_path)
-    return validate(load_content("content"), TODAY)
+    raw = load_content("content")
+    result = validate(raw, TODAY)
+    # Shared out among processes, the files give the same catalog and problems.
+    monkeypatch.setattr(validate_module, "PARALLEL_ENTRY_FILES", 1)
+    for workers in (2, 3):
+        assert validate_folder("content", TODAY, workers) == (result, raw.files)
+    return result
 
 
 def new_lines(result: Validated) -> list[str]:

@@ -33,7 +33,6 @@ from pathlib import Path
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem
 from readinglist.forked import Forked
-from readinglist.load import load_content
 from readinglist.markup import renderer_version
 from readinglist.model import Catalog
 from readinglist.render import (
@@ -47,7 +46,7 @@ from readinglist.render import (
     render_bodies,
     render_page,
 )
-from readinglist.validate import validate
+from readinglist.validate import validate_folder
 
 BODIES_FILE = "bodies.json"
 RELATED_FILE = "related.json"
@@ -353,11 +352,8 @@ def _build_site(
     search: bool,
     templates: Path,
 ) -> BuildResult:
-    raw = load_content(content)
-    validated = validate(raw, today)
-    problems = tuple(sorted({*raw.problems, *validated.problems}))
-    checked_files = raw.files
-    del raw  # the parsed files with their line numbers: large, and not needed from here
+    validated, checked_files = validate_folder(content, today, workers)
+    problems = validated.problems
     if any(p.severity == "error" for p in problems):
         return BuildResult(problems, checked_files=checked_files, out=str(out))
     catalog = validated.catalog

@@ -25,7 +25,7 @@ from readinglist.errors import (
     format_text,
 )
 from readinglist.load import load_content
-from readinglist.validate import validate
+from readinglist.validate import validate, validate_folder
 
 if TYPE_CHECKING:
     from readinglist import links, new, serve
@@ -76,9 +76,8 @@ def failed(problems: Sequence[Problem], strict: bool) -> bool:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    raw = load_content(args.content)
-    result = validate(raw, datetime.date.today())
-    sys.stdout.write(FORMATTERS[args.format](result.problems, raw.files))
+    result, files = validate_folder(args.content, datetime.date.today(), workers=2)
+    sys.stdout.write(FORMATTERS[args.format](result.problems, files))
     return 1 if failed(result.problems, args.strict) else 0
 
 

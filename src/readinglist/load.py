@@ -631,13 +631,19 @@ def collector_paused() -> Iterator[None]:
             gc.enable()
 
 
-def load_content(content_dir: str | os.PathLike[str]) -> RawContent:
-    """Read every entry and both vocabularies below ``content_dir``; never raises for bad input."""
+def load_content(
+    content_dir: str | os.PathLike[str], share: tuple[int, int] = (0, 1)
+) -> RawContent:
+    """Read every entry and both vocabularies below ``content_dir``; never raises for bad input.
+
+    ``share=(k, n)`` reads only the k-th of n consecutive runs of entry files (in name
+    order), so n processes can read one folder together; the vocabularies are always read.
+    """
     with collector_paused():
-        return _load_content(Path(content_dir))
+        return _load_content(Path(content_dir), share)
 
 
-def _load_content(root: Path) -> RawContent:
+def _load_content(root: Path, share: tuple[int, int]) -> RawContent:
     problems: list[Problem] = []
     entries: list[RawEntry] = []
     tags, tags_path, found = _load_vocabulary(root, TAGS_FILE, required=True)
@@ -658,6 +664,8 @@ def _load_content(root: Path) -> RawContent:
         try:
             with os.scandir(entries_dir) as scan:
                 items = sorted((i for i in scan if not i.name.startswith(".")), key=_name)
+            part, parts = share
+            items = items[part * len(items) // parts : (part + 1) * len(items) // parts]
         except OSError as exc:
             problems.append(
                 Problem(str(entries_dir), 1, "folder", f"cannot be read: {exc.strerror or exc}")

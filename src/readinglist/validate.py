@@ -11,15 +11,26 @@ import calendar
 import dataclasses
 import datetime
 import difflib
+import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
 from readinglist.errors import Problem, Severity, sort_problems
-from readinglist.load import LineDict, LineList, RawContent, RawEntry, collector_paused
+from readinglist.forked import Forked
+from readinglist.load import (
+    ENTRIES_DIR,
+    LineDict,
+    LineList,
+    RawContent,
+    RawEntry,
+    collector_paused,
+    load_content,
+)
 from readinglist.model import (
     FIELD_NAMES,
     KINDS,
@@ -71,6 +82,31 @@ class Validated:
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+
+@dataclass(frozen=True)
+class EntryChecks:
+    """Some entry files checked one by one, before the checks across entries.
+
+    Plain data: a forked process checks a share of the files and sends this back.
+    """
+
+    entries: tuple[Entry, ...]
+    """The entries without errors, in file order."""
+    problems: tuple[Problem, ...]
+    """What reading and checking these files found; nothing about the vocabularies."""
+    url_keys: dict[str, str]
+    """Each valid URL normalised, by file."""
+    tag_users: dict[str, list[str]]
+    """The files that use each tag, in file order."""
+    lines: dict[str, tuple[int, int]]
+    """The lines of each entry's title and URL, by path, for problems found later."""
+    files: int = 0
+    """How many entry files were read in another process."""
+
+
+PARALLEL_ENTRY_FILES = 2000
+"""Fewer entry files than this are read and checked in one process: forking costs more."""
 
 
 # Helpers shared with the importer and ``readinglist new``.
@@ -362,6 +398,8 @@ class _Checker:
         """The files that use each tag, those with other errors too: an error elsewhere in
         an entry should not make its tags look rare."""
         self.lookup_keys: dict[str, str] = {}
+        self.lines: dict[str, tuple[int, int]] = {}
+        """The lines of each valid entry's title and URL, by path."""
         """lookup_key of each tag and company name met; a few names recur in every entry."""
 
     def lookup_key(self, name: str) -> str:
@@ -775,6 +813,7 @@ class _Checker:
             return None
         if title is None or url is None or date is None or kind is None:
             return None  # unreachable: each of these adds an error when it is None
+        self.lines[path] = (_line_of(fields, "title"), _line_of(fields, "url"))
         return Entry(
             slug=raw.slug,
             title=title,
@@ -791,7 +830,27 @@ class _Checker:
 
     # Across entries.
 
-    def duplicate_urls(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> list[Entry]:
+    def entries(self, raws: Iterable[RawEntry]) -> EntryChecks:
+        """Check entry files one by one; the problems are those of these files only."""
+        before = len(self.problems)
+        entries = tuple(e for e in (self.entry(r) for r in raws) if e is not None)
+        return EntryChecks(
+            entries,
+            tuple(self.problems[before:]),
+            self.url_keys,
+            self.tag_users,
+            self.lines,
+        )
+
+    def merge(self, more: EntryChecks) -> None:
+        """Take in entry files checked elsewhere, which come after those checked here."""
+        self.problems += more.problems
+        self.url_keys.update(more.url_keys)
+        self.lines.update(more.lines)
+        for ident, users in more.tag_users.items():
+            self.tag_users.setdefault(ident, []).extend(users)
+
+    def duplicate_urls(self, entries: list[Entry]) -> list[Entry]:
         seen: dict[str, Entry] = {}
         kept: list[Entry] = []
         for entry in entries:
@@ -801,7 +860,7 @@ class _Checker:
                 seen[key] = entry
                 kept.append(entry)
                 continue
-            line = _line_of(raws[entry.slug].fields, "url")
+            line = self.lines[entry.path][1]
             self.add(
                 entry.path,
                 line,
@@ -811,13 +870,13 @@ class _Checker:
             )
         return kept
 
-    def duplicate_titles(self, entries: list[Entry], raws: Mapping[str, RawEntry]) -> None:
+    def duplicate_titles(self, entries: list[Entry]) -> None:
         ordered = sorted(entries, key=lambda e: e.path)
         for first, second in similar_titles([entry.title for entry in ordered]):
             entry = ordered[second]
             self.add(
                 entry.path,
-                _line_of(raws[entry.slug].fields, "title"),
+                self.lines[entry.path][0],
                 "title",
                 f"is very like the title of {ordered[first].path}",
                 "if it is the same work, keep one entry",
@@ -924,20 +983,78 @@ def _ascii_host(host: str) -> str:
         return ""
 
 
-def validate(raw: RawContent, today: datetime.date) -> Validated:
-    """Check everything read from a content folder; ``today`` bounds dates (pure)."""
+def validate(
+    raw: RawContent, today: datetime.date, checked_elsewhere: Iterable[EntryChecks] = ()
+) -> Validated:
+    """Check everything read from a content folder; ``today`` bounds dates (pure).
+
+    ``checked_elsewhere`` are the entry files after ``raw``'s, read and checked by
+    :func:`check_entries` in other processes; they are asked for once ``raw``'s own
+    entries are checked.
+    """
     with collector_paused():
-        return _validate(raw, today)
+        return _validate(raw, today, checked_elsewhere)
 
 
-def _validate(raw: RawContent, today: datetime.date) -> Validated:
+def _validate(
+    raw: RawContent, today: datetime.date, checked_elsewhere: Iterable[EntryChecks]
+) -> Validated:
     checker = _Checker(raw, today)
     tags = checker.tags_vocabulary()
     companies = checker.companies_vocabulary()
-    raws = {r.slug: r for r in raw.entries}
-    checked = [e for e in (checker.entry(r) for r in raw.entries) if e is not None]
+    checked = list(checker.entries(raw.entries).entries)
+    for more in checked_elsewhere:
+        checker.merge(more)
+        checked += more.entries
     checker.single_use_tags()
-    entries = checker.duplicate_urls(checked, raws)
-    checker.duplicate_titles(entries, raws)
+    entries = checker.duplicate_urls(checked)
+    checker.duplicate_titles(entries)
     catalog = Catalog.build(entries, tags, companies)
     return Validated(catalog, tuple(sort_problems(checker.problems)))
+
+
+def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
+    """Check ``raw``'s entry files one by one, for :func:`validate` to take in elsewhere."""
+    with collector_paused():
+        checker = _Checker(raw, today)
+        checker.tags_vocabulary()
+        checker.companies_vocabulary()
+        checked = checker.entries(raw.entries)
+        # The vocabularies' problems, and the folder's, are the main process's to report;
+        # so are tags.yml and companies.yml, which raw.files counts too.
+        shared = {raw.tags_path, raw.companies_path, str(Path(raw.root) / ENTRIES_DIR)}
+        unread = tuple(p for p in raw.problems if p.path not in shared)
+        return dataclasses.replace(checked, problems=unread + checked.problems, files=raw.files - 2)
+
+
+def _check_share(content_dir: str, share: tuple[int, int], today: datetime.date) -> EntryChecks:
+    return check_entries(load_content(content_dir, share), today)
+
+
+def validate_folder(
+    content_dir: str | os.PathLike[str], today: datetime.date, workers: int = 1
+) -> tuple[Validated, int]:
+    """Read and check a content folder; the result and how many files were read.
+
+    With ``workers`` above one and enough entry files, the files are shared out
+    among that many processes, which read and check their share one by one; the
+    checks across entries run here, once everything is in.
+    """
+    folder = str(content_dir)
+    try:
+        count = sum(1 for _ in (Path(folder) / ENTRIES_DIR).iterdir())
+    except OSError:
+        count = 0
+    parts = workers if workers > 1 and count >= PARALLEL_ENTRY_FILES else 1
+    others = [Forked(_check_share, folder, (k, parts), today) for k in range(1, parts)]
+    raw = load_content(folder, (0, parts))
+    checked: list[EntryChecks] = []
+
+    def collected() -> Iterator[EntryChecks]:
+        # Asked for only once this process has checked its own share.
+        for other in others:
+            checked.append(other.result())
+            yield checked[-1]
+
+    validated = validate(raw, today, collected())
+    return validated, raw.files + sum(c.files for c in checked)
