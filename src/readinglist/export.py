@@ -172,17 +172,26 @@ def catalog_markdown(
         f"- [{markdown_text(tag.name)}](#{github_anchor(tag.name)}) ({len(entries)})"
         for tag, entries in sections
     ]
+    # An entry's line is the same under each of its tags: made once.
+    entry_lines: dict[str, str] = {}
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
         for entry in entries:
-            company = catalog.companies.get(entry.company or "")
-            facts = [entry.date.isoformat(), entry.kind]
-            if company is not None:
-                facts.insert(1, company.name)
-            line = f"- [{markdown_text(entry.title)}]({_markdown_url(entry.url)})"
-            line += f" ({markdown_text(', '.join(facts))})"
-            summary = html.unescape(_TAG_RE.sub(" ", render(entry.summary)))
-            if summary.strip():
-                line += f" - {markdown_text(summary)}"
+            line = entry_lines.get(entry.slug)
+            if line is None:
+                line = entry_lines[entry.slug] = _entry_line(catalog, entry, render)
             lines.append(line)
     return "\n".join(lines) + "\n"
+
+
+def _entry_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) -> str:
+    company = catalog.companies.get(entry.company or "")
+    facts = [entry.date.isoformat(), entry.kind]
+    if company is not None:
+        facts.insert(1, company.name)
+    line = f"- [{markdown_text(entry.title)}]({_markdown_url(entry.url)})"
+    line += f" ({markdown_text(', '.join(facts))})"
+    summary = html.unescape(_TAG_RE.sub(" ", render(entry.summary)))
+    if summary.strip():
+        line += f" - {markdown_text(summary)}"
+    return line
