@@ -178,6 +178,8 @@ class _Job:
     plan: SitePlan
     on_disk: Mapping[str, str]
     """Digest of each file already in the folder being built."""
+    digests: bool = True
+    """Whether to hash each file's bytes; without a cache nothing would read them."""
 
 
 Row = tuple[str, str, str]
@@ -226,9 +228,9 @@ def _render_and_write(
     while (pages := chunks.take(from_front)) is not None:
         for page in pages:
             data = render_page(job.plan, page)
-            digest = _digest(data)
+            digest = _digest(data) if job.digests else ""
             rows.append((page.path, page.key, digest))
-            if job.on_disk.get(page.path) == digest:
+            if digest and job.on_disk.get(page.path) == digest:
                 continue
             target = tree / page.path
             if target.parent not in made:
@@ -402,7 +404,9 @@ def _build_site(
             shutil.copyfile(live / page.path, target)
             copied += 1
 
-    rows, rendered_written = _render_pages(_Job(plan, on_disk), to_render, next_tree, workers)
+    rows, rendered_written = _render_pages(
+        _Job(plan, on_disk, digests=cache is not None), to_render, next_tree, workers
+    )
     for path, key, digest in rows:
         manifest[path] = [key, digest]
     written = copied + rendered_written
