@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime
 import difflib
 import itertools
+import os
 import random
 import shutil
 from pathlib import Path
@@ -23,6 +24,7 @@ from readinglist import validate as validate_module
 from readinglist.load import load_content
 from readinglist.model import Tag
 from readinglist.validate import (
+    CheckMemory,
     Validated,
     _blocking_keys,
     did_you_mean,
@@ -62,6 +64,10 @@ def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | No
     monkeypatch.setattr(validate_module, "PARALLEL_ENTRY_FILES", 1)
     for workers in (2, 3):
         assert validate_folder("content", TODAY, workers) == (result, raw.files)
+    # Checked again with what the first check remembered: the same again.
+    memory = CheckMemory()
+    for _ in range(2):
+        assert validate_folder("content", TODAY, memory=memory) == (result, raw.files)
     return result
 
 
@@ -679,3 +685,49 @@ def test_name_lookup_resolves_ids_names_and_aliases_in_any_spelling() -> None:
     for typed in ("mlops", "MLOps", "ml ops", "ML_Ops", "ml-ops"):
         assert lookup[lookup_key(typed)] == "mlops"
     assert lookup_key("feature store") not in lookup
+
+
+def test_a_check_that_remembers_sees_every_kind_of_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    monkeypatch.chdir(tmp_path)
+    memory = CheckMemory()
+    entries = Path("content/entries")
+    first = sorted(entries.iterdir())[0]
+
+    def same_as_fresh() -> Validated:
+        remembered, files = validate_folder("content", TODAY, memory=memory)
+        raw = load_content("content")
+        assert (remembered, files) == (validate(raw, TODAY), raw.files)
+        return remembered
+
+    def rewrite(path: Path, text: str) -> None:
+        # File times are coarse (a few milliseconds): give each version its own.
+        path.write_text(text)
+        stamp = path.stat().st_mtime_ns + next(ticks) * 10**9
+        os.utime(path, ns=(stamp, stamp))
+
+    ticks = itertools.count(1)
+    same_as_fresh()
+    text = first.read_text()
+    rewrite(first, text.replace("title:", "titel:", 1))
+    assert any(p.field == "titel" for p in same_as_fresh().problems)
+    rewrite(first, text.replace("date:", "date: 2999-01-01\nold_date:", 1))
+    assert any("future" in p.message for p in same_as_fresh().problems)
+    rewrite(first, text)
+    assert same_as_fresh().ok
+    (entries / "copy-of-first.md").write_text(text)
+    assert any("same resource" in p.message for p in same_as_fresh().problems)
+    (entries / "copy-of-first.md").unlink()
+    assert same_as_fresh().ok
+    tags = Path("content/tags.yml")
+    rewrite(
+        tags,
+        tags.read_text().replace(
+            "\nmonitoring:\n  name: Monitoring", "\nobservability:\n  name: Observability"
+        ),
+    )
+    assert any("'monitoring' is not in" in p.message for p in same_as_fresh().problems)
+    assert set(memory.files) == {str(path) for path in entries.iterdir()}

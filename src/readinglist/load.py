@@ -14,7 +14,7 @@ import contextlib
 import gc
 import os
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -436,6 +436,8 @@ class RawContent:
     files: int
     """How many files were looked at, for the summary line."""
     problems: tuple[Problem, ...]
+    paths: tuple[str, ...] = ()
+    """Every name in the entries folder (of this share), read or kept, in name order."""
 
 
 def decode(data: bytes, path: str) -> tuple[str | None, list[Problem]]:
@@ -632,18 +634,24 @@ def collector_paused() -> Iterator[None]:
 
 
 def load_content(
-    content_dir: str | os.PathLike[str], share: tuple[int, int] = (0, 1)
+    content_dir: str | os.PathLike[str],
+    share: tuple[int, int] = (0, 1),
+    keep: Callable[[os.DirEntry[str]], bool] | None = None,
 ) -> RawContent:
     """Read every entry and both vocabularies below ``content_dir``; never raises for bad input.
 
     ``share=(k, n)`` reads only the k-th of n consecutive runs of entry files (in name
     order), so n processes can read one folder together; the vocabularies are always read.
+    Entry files for which ``keep`` answers true are listed in ``paths`` but not read:
+    the caller still has what they held.
     """
     with collector_paused():
-        return _load_content(Path(content_dir), share)
+        return _load_content(Path(content_dir), share, keep)
 
 
-def _load_content(root: Path, share: tuple[int, int]) -> RawContent:
+def _load_content(
+    root: Path, share: tuple[int, int], keep: Callable[[os.DirEntry[str]], bool] | None
+) -> RawContent:
     problems: list[Problem] = []
     entries: list[RawEntry] = []
     tags, tags_path, found = _load_vocabulary(root, TAGS_FILE, required=True)
@@ -672,6 +680,8 @@ def _load_content(root: Path, share: tuple[int, int]) -> RawContent:
             )
     for item in items:
         files += 1
+        if keep is not None and keep(item):
+            continue
         entry, found = _read_entry(item, real_root)
         problems += found
         if entry is not None:
@@ -685,6 +695,7 @@ def _load_content(root: Path, share: tuple[int, int]) -> RawContent:
         companies_path,
         files,
         tuple(problems),
+        tuple(item.path for item in items),
     )
 
 

@@ -8,6 +8,7 @@ warnings (likely duplicates, single-use tags, missing summaries) do not stop it.
 from __future__ import annotations
 
 import calendar
+import copy
 import dataclasses
 import datetime
 import difflib
@@ -23,7 +24,9 @@ from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 from readinglist.errors import Problem, Severity, sort_problems
 from readinglist.forked import Forked
 from readinglist.load import (
+    COMPANIES_FILE,
     ENTRIES_DIR,
+    TAGS_FILE,
     LineDict,
     LineList,
     RawContent,
@@ -400,6 +403,7 @@ class _Checker:
         self.lookup_keys: dict[str, str] = {}
         self.lines: dict[str, tuple[int, int]] = {}
         """The lines of each valid entry's title and URL, by path."""
+        self.similar_titles: Callable[[Sequence[str]], list[tuple[int, int]]] = similar_titles
         """lookup_key of each tag and company name met; a few names recur in every entry."""
 
     def lookup_key(self, name: str) -> str:
@@ -850,6 +854,24 @@ class _Checker:
         for ident, users in more.tag_users.items():
             self.tag_users.setdefault(ident, []).extend(users)
 
+    def across_entries(
+        self, checked: list[Entry], tags: dict[str, Tag], companies: dict[str, Company]
+    ) -> Validated:
+        """The checks across entries, then the catalog of what passed."""
+        self.single_use_tags()
+        entries = self.duplicate_urls(checked)
+        self.duplicate_titles(entries)
+        catalog = Catalog.build(entries, tags, companies)
+        return Validated(catalog, tuple(sort_problems(self.problems)))
+
+    def for_entries(self, raw: RawContent) -> _Checker:
+        """A checker with this one's vocabularies and no entries checked yet."""
+        other = copy.copy(self)
+        other.raw = raw
+        other.problems = list(self.problems)
+        other.url_keys, other.tag_users, other.lines = {}, {}, {}
+        return other
+
     def duplicate_urls(self, entries: list[Entry]) -> list[Entry]:
         seen: dict[str, Entry] = {}
         kept: list[Entry] = []
@@ -872,7 +894,7 @@ class _Checker:
 
     def duplicate_titles(self, entries: list[Entry]) -> None:
         ordered = sorted(entries, key=lambda e: e.path)
-        for first, second in similar_titles([entry.title for entry in ordered]):
+        for first, second in self.similar_titles([entry.title for entry in ordered]):
             entry = ordered[second]
             self.add(
                 entry.path,
@@ -984,33 +1006,37 @@ def _ascii_host(host: str) -> str:
 
 
 def validate(
-    raw: RawContent, today: datetime.date, checked_elsewhere: Iterable[EntryChecks] = ()
+    raw: RawContent,
+    today: datetime.date,
+    checked_elsewhere: Iterable[EntryChecks] = (),
+    titles: Callable[[Sequence[str]], list[tuple[int, int]]] = similar_titles,
 ) -> Validated:
     """Check everything read from a content folder; ``today`` bounds dates (pure).
 
     ``checked_elsewhere`` are the entry files after ``raw``'s, read and checked by
     :func:`check_entries` in other processes; they are asked for once ``raw``'s own
-    entries are checked.
+    entries are checked. ``titles`` finds near-duplicate titles (a caller may remember
+    its answers).
     """
     with collector_paused():
-        return _validate(raw, today, checked_elsewhere)
+        return _validate(raw, today, checked_elsewhere, titles)
 
 
 def _validate(
-    raw: RawContent, today: datetime.date, checked_elsewhere: Iterable[EntryChecks]
+    raw: RawContent,
+    today: datetime.date,
+    checked_elsewhere: Iterable[EntryChecks],
+    titles: Callable[[Sequence[str]], list[tuple[int, int]]],
 ) -> Validated:
     checker = _Checker(raw, today)
+    checker.similar_titles = titles
     tags = checker.tags_vocabulary()
     companies = checker.companies_vocabulary()
     checked = list(checker.entries(raw.entries).entries)
     for more in checked_elsewhere:
         checker.merge(more)
         checked += more.entries
-    checker.single_use_tags()
-    entries = checker.duplicate_urls(checked)
-    checker.duplicate_titles(entries)
-    catalog = Catalog.build(entries, tags, companies)
-    return Validated(catalog, tuple(sort_problems(checker.problems)))
+    return checker.across_entries(checked, tags, companies)
 
 
 def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
@@ -1031,15 +1057,135 @@ def _check_share(content_dir: str, share: tuple[int, int], today: datetime.date)
     return check_entries(load_content(content_dir, share), today)
 
 
+Signature = tuple[int, int, int, int]
+"""A file's size, inode, and modification and change times: it was not rewritten if equal."""
+
+
+@dataclass
+class CheckMemory:
+    """What checking a folder leaves for checking it again in the same process.
+
+    ``readinglist serve`` checks the folder after every edit. A file whose
+    signature is unchanged is neither read nor checked again, as long as the
+    vocabularies and the day are the same; near-duplicate titles are looked for
+    again only when a title changed.
+    """
+
+    basis: tuple[object, ...] = ()
+    """The vocabularies' signatures and the day the files below were checked against."""
+    files: dict[str, tuple[Signature, EntryChecks]] = dataclasses.field(default_factory=dict)
+    vocabularies: tuple[_Checker, dict[str, Tag], dict[str, Company]] | None = None
+    """A checker that has checked the vocabularies and nothing else, and what it found."""
+    titles: tuple[tuple[str, ...], list[tuple[int, int]]] = ((), [])
+
+    def similar_titles(self, titles: Sequence[str]) -> list[tuple[int, int]]:
+        if tuple(titles) != self.titles[0]:
+            self.titles = (tuple(titles), similar_titles(titles))
+        return self.titles[1]
+
+
+def _signature(info: os.stat_result) -> Signature:
+    return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def _path_signature(path: Path) -> Signature | None:
+    try:
+        return _signature(path.stat())
+    except OSError:
+        return None
+
+
+def _by_file(checks: EntryChecks, paths: Iterable[str]) -> dict[str, EntryChecks]:
+    """One EntryChecks per file, for files checked together."""
+    users: dict[str, dict[str, list[str]]] = {path: {} for path in paths}
+    for ident, using in checks.tag_users.items():
+        for path in using:
+            users[path][ident] = [path]
+    entries = {e.path: (e,) for e in checks.entries}
+    problems: dict[str, list[Problem]] = {}
+    for problem in checks.problems:
+        problems.setdefault(problem.path, []).append(problem)
+    return {
+        path: EntryChecks(
+            entries.get(path, ()),
+            tuple(problems.get(path, ())),
+            {path: checks.url_keys[path]} if path in checks.url_keys else {},
+            users[path],
+            {path: checks.lines[path]} if path in checks.lines else {},
+            1,
+        )
+        for path in users
+    }
+
+
+def _validate_again(
+    folder: Path, today: datetime.date, memory: CheckMemory
+) -> tuple[Validated, int]:
+    basis = (
+        _path_signature(folder / TAGS_FILE),
+        _path_signature(folder / COMPANIES_FILE),
+        today,
+    )
+    if basis != memory.basis:
+        memory.files.clear()
+        memory.vocabularies = None
+        memory.basis = basis
+    known = memory.files
+    seen: dict[str, Signature] = {}
+
+    def keep(item: os.DirEntry[str]) -> bool:
+        try:
+            signature = seen[item.path] = _signature(item.stat(follow_symlinks=False))
+        except OSError:
+            return False
+        remembered = known.get(item.path)
+        return remembered is not None and remembered[0] == signature
+
+    raw = load_content(folder, keep=keep)
+    shared = {raw.tags_path, raw.companies_path, str(folder / ENTRIES_DIR)}
+    if memory.vocabularies is None:
+        vocabularies = dataclasses.replace(
+            raw, entries=(), problems=tuple(p for p in raw.problems if p.path in shared)
+        )
+        checker = _Checker(vocabularies, today)
+        checker.similar_titles = memory.similar_titles
+        tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
+        memory.vocabularies = (checker, tags, companies)
+    checker, tags, companies = memory.vocabularies
+    read = [path for path in raw.paths if known.get(path, ((),))[0] != seen.get(path)]
+    scratch = checker.for_entries(raw)
+    scratch.problems = []
+    fresh = scratch.entries(raw.entries)
+    unread = tuple(p for p in raw.problems if p.path not in shared)
+    fresh = dataclasses.replace(fresh, problems=unread + fresh.problems)
+    for path, checks in _by_file(fresh, read).items():
+        known[path] = (seen.get(path, (0, 0, 0, 0)), checks)
+    for path in set(known) - set(raw.paths):
+        del known[path]
+    whole = checker.for_entries(raw)
+    checked: list[Entry] = []
+    for path in raw.paths:
+        checks = known[path][1]
+        whole.merge(checks)
+        checked += checks.entries
+    return whole.across_entries(checked, tags, companies), raw.files
+
+
 def validate_folder(
-    content_dir: str | os.PathLike[str], today: datetime.date, workers: int = 1
+    content_dir: str | os.PathLike[str],
+    today: datetime.date,
+    workers: int = 1,
+    memory: CheckMemory | None = None,
 ) -> tuple[Validated, int]:
     """Read and check a content folder; the result and how many files were read.
 
     With ``workers`` above one and enough entry files, the files are shared out
     among that many processes, which read and check their share one by one; the
-    checks across entries run here, once everything is in.
+    checks across entries run here, once everything is in. With ``memory``, the
+    files unchanged since the last check of this folder are not read again.
     """
+    if memory is not None:
+        return _validate_again(Path(content_dir), today, memory)
     folder = str(content_dir)
     try:
         count = sum(1 for _ in (Path(folder) / ENTRIES_DIR).iterdir())
