@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime
 import io
 import json
@@ -15,8 +16,10 @@ from readinglist.cli import main
 from readinglist.config import SiteConfig
 from readinglist.export import (
     CSV_COLUMNS,
+    ExportMemory,
     catalog_csv,
     catalog_document,
+    catalog_json,
     catalog_markdown,
     github_anchor,
 )
@@ -153,3 +156,20 @@ def test_the_site_carries_the_markdown_list(catalog: Catalog) -> None:
     site = render_site(catalog, config)
     assert site["list.md"].decode() == catalog_markdown(catalog, config)
     assert site["list.md"].startswith(b"# MLOps reading\n")
+
+
+def test_exports_that_remember_lines_match_exports_made_afresh(catalog: Catalog) -> None:
+    memory = ExportMemory()
+    assert catalog_json(catalog, memory) == catalog_json(catalog)
+    assert catalog_markdown(catalog, memory=memory) == catalog_markdown(catalog)
+    first, *rest = catalog.entries
+    edited = dataclasses.replace(first, title="A new title", summary="Now with **more**.")
+    renamed = {
+        ident: dataclasses.replace(company, name=f"{company.name} Inc.")
+        for ident, company in catalog.companies.items()
+    }
+    changed = Catalog.build([edited, *rest[1:]], catalog.tags, renamed)
+    assert catalog_json(changed, memory) == catalog_json(changed)
+    assert catalog_markdown(changed, memory=memory) == catalog_markdown(changed)
+    assert "A new title" in catalog_json(changed, memory)
+    assert set(memory.json_rows) == {e.path for e in changed.entries}

@@ -237,7 +237,7 @@ def _run_export(args: argparse.Namespace) -> int:
         return 1
     from readinglist import export
 
-    exporters = {
+    exporters: dict[str, Callable[..., str]] = {
         "markdown": export.catalog_markdown,
         "json": export.catalog_json,
         "csv": export.catalog_csv,

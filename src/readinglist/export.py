@@ -14,7 +14,8 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
 from typing import Any
 
 from readinglist.config import SiteConfig
@@ -79,18 +80,56 @@ def _json_rows(items: list[dict[str, Any]]) -> str:
     return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]"
 
 
-def catalog_json(catalog: Catalog) -> str:
+@dataclass
+class ExportMemory:
+    """Each entry's line in ``catalog.json`` and ``list.md``, kept from one export to the next.
+
+    Both list every entry, so any edit makes them again; with this, only the edited
+    entry's lines are made again. Entries no longer in the catalog are forgotten.
+    """
+
+    json_rows: dict[str, tuple[Entry, str]] = field(default_factory=dict)
+    """By entry path: the entry as it was, and its line."""
+    markdown_lines: dict[str, tuple[Entry, str, str]] = field(default_factory=dict)
+    """By entry path: the entry as it was, its company's name, and its line."""
+
+
+def _remembered(known: Mapping[str, tuple[Any, ...]], entry: Entry, *inputs: str) -> str | None:
+    # An unchanged entry is usually the very same object: checked by identity first.
+    found = known.get(entry.path)
+    if found is None or found[1:-1] != inputs:
+        return None
+    return found[-1] if found[0] is entry or found[0] == entry else None
+
+
+def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     """``catalog_document`` as stable JSON text, one entry, tag or company a line.
 
     A line per item keeps diffs readable; indenting every field would go through the
     pure-Python encoder, many times slower on a large catalog.
     """
-    document = catalog_document(catalog)
+    known = memory.json_rows if memory is not None else {}
+    rows = {
+        entry.path: (
+            entry,
+            _remembered(known, entry) or json.dumps(entry_document(entry), ensure_ascii=False),
+        )
+        for entry in catalog.entries
+    }
+    if memory is not None:
+        memory.json_rows = rows
+    tag_counts = catalog.tag_counts()
+    company_counts = catalog.company_counts()
+    tags = [tag_document(t, tag_counts.get(t.id, 0)) for t in catalog.tags.values()]
+    companies = [
+        company_document(c, company_counts.get(c.id, 0)) for c in catalog.companies.values()
+    ]
+    entries = ",\n".join(row for _, row in rows.values())
     return (
-        f'{{"version": {document["version"]},\n'
-        f'"entries": {_json_rows(document["entries"])},\n'
-        f'"tags": {_json_rows(document["tags"])},\n'
-        f'"companies": {_json_rows(document["companies"])}}}\n'
+        f'{{"version": {SCHEMA_VERSION},\n'
+        f'"entries": [\n{entries}\n],\n'
+        f'"tags": {_json_rows(tags)},\n'
+        f'"companies": {_json_rows(companies)}}}\n'
     )
 
 
@@ -144,6 +183,7 @@ def catalog_markdown(
     catalog: Catalog,
     config: SiteConfig | None = None,
     render: Callable[[str], str] | None = None,
+    memory: ExportMemory | None = None,
 ) -> str:
     """An awesome-list style Markdown list: a section per tag, newest first within it.
 
@@ -173,14 +213,20 @@ def catalog_markdown(
         for tag, entries in sections
     ]
     # An entry's line is the same under each of its tags: made once.
-    entry_lines: dict[str, str] = {}
+    known = memory.markdown_lines if memory is not None else {}
+    entry_lines: dict[str, tuple[Entry, str, str]] = {}
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
         for entry in entries:
-            line = entry_lines.get(entry.slug)
-            if line is None:
-                line = entry_lines[entry.slug] = _entry_line(catalog, entry, render)
-            lines.append(line)
+            made = entry_lines.get(entry.path)
+            if made is None:
+                company = catalog.companies.get(entry.company or "")
+                name = company.name if company else ""
+                line = _remembered(known, entry, name) or _entry_line(catalog, entry, render)
+                made = entry_lines[entry.path] = (entry, name, line)
+            lines.append(made[2])
+    if memory is not None:
+        memory.markdown_lines = entry_lines
     return "\n".join(lines) + "\n"
 
 
