@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import os
 import shutil
 from pathlib import Path
 
@@ -145,6 +146,29 @@ def test_a_rebuild_after_one_edit_renders_only_what_depends_on_it(
     assert edited.written == len(changed)
     _build(content, tmp_path / "fresh", None)
     assert after == _tree(tmp_path / "fresh")
+
+
+def test_builds_that_remember_the_last_one_give_the_same_site(
+    content: Path, tmp_path: Path
+) -> None:
+    out, memory = tmp_path / "site", build.BuildMemory()
+    entry = content / "entries" / "hidden-technical-debt.md"
+    text = entry.read_text()
+    edits = [
+        text + "The classic paper on what ML systems cost to keep.\n",
+        text.replace("title:", "titel:", 1),
+        text.replace("tags: [", "tags: [monitoring, ", 1),
+        text,
+    ]
+    for number, edit in enumerate(edits):
+        entry.write_text(edit)
+        stamp = entry.stat().st_mtime_ns + (number + 1) * 10**9  # file times are coarse
+        os.utime(entry, ns=(stamp, stamp))
+        remembered = _build(content, out, tmp_path / "cache", memory=memory)
+        fresh = _build(content, tmp_path / f"fresh-{number}", None)
+        assert remembered.problems == fresh.problems
+        if fresh.ok:
+            assert _tree(out) == _tree(tmp_path / f"fresh-{number}")
 
 
 def test_a_removed_entry_leaves_no_page_behind(content: Path, tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ import shutil
 import subprocess
 import sys
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist.config import SiteConfig
@@ -38,6 +38,7 @@ from readinglist.model import Catalog
 from readinglist.render import (
     DEFAULT_TEMPLATES,
     Page,
+    RenderMemory,
     SitePlan,
     body_key,
     plan_site,
@@ -46,7 +47,7 @@ from readinglist.render import (
     render_bodies,
     render_page,
 )
-from readinglist.validate import validate_folder
+from readinglist.validate import CheckMemory, validate_folder
 
 BODIES_FILE = "bodies.json"
 RELATED_FILE = "related.json"
@@ -58,6 +59,18 @@ BATCH_SIZE = 100
 """Pages a process takes at once: small enough that all processes finish together."""
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
+
+
+@dataclass
+class BuildMemory:
+    """What a build leaves in memory for the next build in the same process.
+
+    ``readinglist serve`` rebuilds after every edit; with this, only the files that
+    changed are read and checked again, and planned and exported afresh.
+    """
+
+    checks: CheckMemory = field(default_factory=CheckMemory)
+    rendering: RenderMemory = field(default_factory=RenderMemory)
 
 
 @dataclass(frozen=True)
@@ -330,15 +343,21 @@ def build_site(
     workers: int = 2,
     search: bool = True,
     templates: Path = DEFAULT_TEMPLATES,
+    memory: BuildMemory | None = None,
 ) -> BuildResult:
-    """Build ``content`` into ``out``; on any error return the problems and write nothing."""
+    """Build ``content`` into ``out``; on any error return the problems and write nothing.
+
+    ``memory``, kept from one build to the next, spares work on files that did not change.
+    """
     # A build allocates millions of short-lived objects and frees nearly all of them
     # by reference counting; the cycle collector's full passes over the growing heap
     # found nothing and cost a tenth of a cold build.
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return _build_site(content, out, config, today, cache_dir, workers, search, templates)
+        return _build_site(
+            content, out, config, today, cache_dir, workers, search, templates, memory
+        )
     finally:
         if collecting:
             gc.enable()
@@ -353,8 +372,10 @@ def _build_site(
     workers: int,
     search: bool,
     templates: Path,
+    memory: BuildMemory | None,
 ) -> BuildResult:
-    validated, checked_files = validate_folder(content, today, workers)
+    checks = memory.checks if memory is not None else None
+    validated, checked_files = validate_folder(content, today, workers, checks)
     problems = validated.problems
     if any(p.severity == "error" for p in problems):
         return BuildResult(problems, checked_files=checked_files, out=str(out))
@@ -370,7 +391,8 @@ def _build_site(
     if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
         background = Forked(render_bodies, missing)
     related = cached_related(catalog, config.related_count, cache)
-    plan = plan_site(catalog, config, bodies, templates, related)
+    rendering = memory.rendering if memory is not None else None
+    plan = plan_site(catalog, config, bodies, templates, related, rendering)
     fresh = background.result() if background else render_bodies(missing)
     bodies.update(_store_bodies(summaries, cache, version, cached, fresh))
 

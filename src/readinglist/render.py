@@ -20,14 +20,16 @@ import itertools
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from types import CodeType
 from typing import Any, overload
 from urllib.parse import urlsplit
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
+from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from readinglist.config import SiteConfig
-from readinglist.export import catalog_json, catalog_markdown
+from readinglist.export import ExportMemory, catalog_json, catalog_markdown
 from readinglist.markup import markdown_renderer
 from readinglist.model import Catalog, Entry
 from readinglist.validate import slugify
@@ -144,6 +146,42 @@ class SitePlan:
     pages: tuple[Page, ...]
     environment: Environment
     copied: Mapping[str, bytes] = field(default_factory=dict)
+    exports: ExportMemory = field(default_factory=ExportMemory)
+    """Entries' lines in catalog.json and list.md, which may outlive this plan."""
+
+
+class TemplateCode(BytecodeCache):
+    """Compiled templates kept in memory, for the next environment to skip compiling."""
+
+    def __init__(self) -> None:
+        self.compiled: dict[str, tuple[str, CodeType]] = {}
+
+    def load_bytecode(self, bucket: Bucket) -> None:
+        stored = self.compiled.get(bucket.key)
+        if stored is not None and stored[0] == bucket.checksum:
+            bucket.code = stored[1]
+
+    def dump_bytecode(self, bucket: Bucket) -> None:
+        if bucket.code is not None:
+            self.compiled[bucket.key] = (bucket.checksum, bucket.code)
+
+    def clear(self) -> None:
+        self.compiled.clear()
+
+
+@dataclass
+class RenderMemory:
+    """What planning and rendering leave for the next plan in the same process.
+
+    ``readinglist serve`` plans the whole site after every edit: entries that did
+    not change keep their fingerprints and their lines in the exports, and the
+    templates stay compiled.
+    """
+
+    exports: ExportMemory = field(default_factory=ExportMemory)
+    templates: TemplateCode = field(default_factory=TemplateCode)
+    fingerprints: dict[str, tuple[Entry, str]] = field(default_factory=dict)
+    """By entry path: the entry as it was, and its fingerprint."""
 
 
 def body_key(summary: str) -> str:
@@ -176,9 +214,12 @@ def page_url(root: str, number: int) -> str:
     return root if number == 1 else f"{root}page/{number}/"
 
 
-def make_environment(templates: Path, config: SiteConfig) -> Environment:
+def make_environment(
+    templates: Path, config: SiteConfig, compiled: TemplateCode | None = None
+) -> Environment:
     """Jinja with autoescaping, strict undefined variables and the site's link helpers."""
     env = Environment(
+        bytecode_cache=compiled,
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=StrictUndefined,
@@ -517,25 +558,28 @@ def plan_site(
     bodies: Mapping[str, str] | None = None,
     templates: Path = DEFAULT_TEMPLATES,
     related: Mapping[str, tuple[str, ...]] | None = None,
+    memory: RenderMemory | None = None,
 ) -> SitePlan:
     """Every output file with its inputs' key.
 
     ``bodies`` are rendered summaries by :func:`body_key`, read only when pages
     render, so the caller may fill them in after planning; ``related`` is what
-    :func:`related_entries` gives for this catalog, when the caller kept it.
+    :func:`related_entries` gives for this catalog, when the caller kept it;
+    ``memory`` is what the last plan left, when the caller kept it.
     """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
     if related is None:
         related = related_entries(catalog, config.related_count)
-    environment = make_environment(templates, config)
+    memory = memory if memory is not None else RenderMemory()
+    environment = make_environment(templates, config, memory.templates)
     vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
     version = _key(_code_version(templates), repr(config), vocabulary)
     planner = _Planner(
         catalog,
         config,
         LazyViews(catalog, bodies),
-        {e.slug: entry_fingerprint(e) for e in catalog.entries},
+        _fingerprints(catalog, memory),
         version,
         bodies,
     )
@@ -545,7 +589,25 @@ def plan_site(
     _plan_redirects(planner)
     _plan_files(planner)
     copied = {name: (templates / name).read_bytes() for name in COPIED_FILES}
-    return SitePlan(tuple(sorted(planner.pages, key=lambda p: p.path)), environment, copied)
+    return SitePlan(
+        tuple(sorted(planner.pages, key=lambda p: p.path)),
+        environment,
+        copied,
+        memory.exports,
+    )
+
+
+def _fingerprints(catalog: Catalog, memory: RenderMemory) -> dict[str, str]:
+    known = memory.fingerprints
+    kept: dict[str, tuple[Entry, str]] = {}
+    for entry in catalog.entries:
+        found = known.get(entry.path)
+        # An unchanged entry is usually the very same object: checked by identity first.
+        if found is None or not (found[0] is entry or found[0] == entry):
+            found = (entry, entry_fingerprint(entry))
+        kept[entry.path] = found
+    memory.fingerprints = kept
+    return {entry.slug: fingerprint for entry, fingerprint in kept.values()}
 
 
 def _entry_context(entry: Entry, others: Sequence[str], views: LazyViews) -> dict[str, Any]:
@@ -899,13 +961,14 @@ def render_page(plan: SitePlan, page: Page) -> bytes:
         return plan.copied[page.template]
     context = page.context()
     if page.template == "catalog.json":
-        return catalog_json(context["catalog"]).encode()
+        return catalog_json(context["catalog"], plan.exports).encode()
     if page.template == "list.md":
         summaries: Mapping[str, str] = context["summaries"]
         text = catalog_markdown(
             context["catalog"],
             context["config"],
             lambda summary: summaries.get(body_key(summary), ""),
+            plan.exports,
         )
         return text.encode()
     if page.template == "robots.txt":

@@ -28,7 +28,7 @@ from typing import Any, Literal
 
 import watchfiles
 
-from readinglist.build import BuildResult, build_site
+from readinglist.build import BuildMemory, BuildResult, build_site
 from readinglist.config import SiteConfig
 from readinglist.render import DEFAULT_TEMPLATES
 
@@ -284,6 +284,7 @@ def serve_site(
     content_dir, out_dir = Path(content), Path(out)
     stop = stop or threading.Event()
     live = LiveState()
+    memory = BuildMemory()
 
     def rebuild(changed: tuple[str, ...]) -> None:
         started = time.perf_counter()
@@ -295,6 +296,7 @@ def serve_site(
             cache_dir=cache_dir,
             search=search,
             templates=templates,
+            memory=memory,
         )
         live.record(result)
         kind: Literal["built", "failed"] = "built" if result.ok else "failed"
