@@ -71,6 +71,8 @@ class BuildMemory:
 
     checks: CheckMemory = field(default_factory=CheckMemory)
     rendering: RenderMemory = field(default_factory=RenderMemory)
+    bodies: tuple[str, dict[str, str]] | None = None
+    """The renderer's version and every summary rendered so far, by body key."""
 
 
 @dataclass(frozen=True)
@@ -381,7 +383,8 @@ def _build_site(
         return BuildResult(problems, checked_files=checked_files, out=str(out))
     catalog = validated.catalog
     cache = Path(cache_dir) if cache_dir is not None else None
-    version, cached = _bodies_cache(cache)
+    remembered = memory.bodies if memory is not None else None
+    version, cached = remembered if remembered is not None else _bodies_cache(cache)
     summaries = [e.summary for e in catalog.entries]
     missing = missing_bodies(summaries, cached)
     # Planning reads no summary (pages read them when they render), so the plan is
@@ -394,7 +397,15 @@ def _build_site(
     rendering = memory.rendering if memory is not None else None
     plan = plan_site(catalog, config, bodies, templates, related, rendering)
     fresh = background.result() if background else render_bodies(missing)
-    bodies.update(_store_bodies(summaries, cache, version, cached, fresh))
+    if remembered is not None:
+        # Kept in memory, the rendered summaries skip the cache file; it gains what
+        # it misses at the next build without memory.
+        cached.update(fresh)
+        bodies.update(cached)
+    else:
+        bodies.update(_store_bodies(summaries, cache, version, cached, fresh))
+        if memory is not None:
+            memory.bodies = (version, dict(bodies))
 
     live = Path(out)
     next_tree = live.with_name(f".{live.name}.next")
