@@ -73,6 +73,8 @@ class BuildMemory:
     rendering: RenderMemory = field(default_factory=RenderMemory)
     bodies: tuple[str, dict[str, str]] | None = None
     """The renderer's version and every summary rendered so far, by body key."""
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None
+    """The related entries of the last build, and their key."""
 
 
 @dataclass(frozen=True)
@@ -152,10 +154,24 @@ def _store_bodies(
 
 
 def cached_related(
-    catalog: Catalog, count: int, cache_dir: Path | None
+    catalog: Catalog,
+    count: int,
+    cache_dir: Path | None,
+    memory: BuildMemory | None = None,
 ) -> dict[str, tuple[str, ...]]:
     """Related entries, from the cache while no entry's tags, date or slug changed."""
     key = related_key(catalog, count)
+    if memory is not None and memory.related is not None and memory.related[0] == key:
+        return memory.related[1]
+    related = _cached_related(catalog, count, cache_dir, key)
+    if memory is not None:
+        memory.related = (key, related)
+    return related
+
+
+def _cached_related(
+    catalog: Catalog, count: int, cache_dir: Path | None, key: str
+) -> dict[str, tuple[str, ...]]:
     cache_file = cache_dir / RELATED_FILE if cache_dir else None
     if cache_file:
         stored = _read_json(cache_file)
@@ -393,7 +409,7 @@ def _build_site(
     background = None
     if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
         background = Forked(render_bodies, missing)
-    related = cached_related(catalog, config.related_count, cache)
+    related = cached_related(catalog, config.related_count, cache, memory)
     rendering = memory.rendering if memory is not None else None
     plan = plan_site(catalog, config, bodies, templates, related, rendering)
     fresh = background.result() if background else render_bodies(missing)

@@ -923,6 +923,7 @@ def _plan_redirects(planner: _Planner) -> None:
 
 def _plan_files(planner: _Planner) -> None:
     catalog, config = planner.catalog, planner.config
+    every_entry = sorted(planner.fingerprints.values())
     html_urls = sorted(p.url for p in planner.pages if p.sitemap and p.path.endswith("index.html"))
     planner.add("sitemap.xml", "sitemap.xml", {"urls": html_urls}, *html_urls, html=False)
     robots = "User-agent: *\nAllow: /\n"
@@ -933,7 +934,7 @@ def _plan_files(planner: _Planner) -> None:
         "catalog.json",
         "catalog.json",
         {"catalog": catalog},
-        *sorted(planner.fingerprints.values()),
+        *every_entry,
         vocabulary_key(catalog),
         html=False,
     )
@@ -941,7 +942,7 @@ def _plan_files(planner: _Planner) -> None:
         "list.md",
         "list.md",
         {"catalog": catalog, "config": config, "summaries": planner.summaries},
-        *sorted(planner.fingerprints.values()),
+        *every_entry,
         vocabulary_key(catalog),
         config.title,
         config.description,
