@@ -10,7 +10,9 @@ For each size, ``bench/generate.py`` writes a corpus once (kept under
 - **baseline**: the same with ``--workers 1``, the naive single-process build;
 - **warm edit** (10,000 entries, or the middle size): a build, a second build (so
   the previous site sits beside the live one), one entry's summary edited, then
-  the timed rebuild, which renders and writes only what depends on that entry.
+  the timed rebuild, which renders and writes only what depends on that entry;
+- **warm edit in one process**: the same, rebuilt by ``build_site`` in this
+  process with a ``BuildMemory``, as ``readinglist serve`` rebuilds after a save.
 
 Printed per size: the median wall time, pages per second, the peak memory (the
 largest process's maximum resident set, as ``/usr/bin/time`` reports it, and the
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import contextlib
 import datetime
+import os
 import shutil
 import statistics
 import subprocess
@@ -36,6 +39,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from readinglist.build import BuildMemory, BuildResult, build_site
+from readinglist.config import SiteConfig
 from readinglist.load import load_content
 from readinglist.validate import validate
 
@@ -132,23 +137,42 @@ def corpus(work: Path, size: int) -> Path:
     return content
 
 
-def fresh(path: Path) -> Path:
-    shutil.rmtree(path, ignore_errors=True)
-    shutil.rmtree(path.with_name(f".{path.name}.next"), ignore_errors=True)
-    return path
+RUNS_DIR = "runs"
+"""Under --work: every build's output, in a folder of its own, kept until the next run."""
+SETTLE_SECONDS = 65
+
+
+def clear_runs(work: Path) -> None:
+    """Remove the last run's output, then wait until ext4 may reuse its inodes.
+
+    ext4 does not reuse an inode for a minute after it was deleted (longer while the
+    inode table is not written back), and its allocator scans past each such inode:
+    creating files right after deleting tens of thousands costs several times more.
+    So nothing is deleted between measurements, and the last run's output goes first.
+    """
+    runs = work / RUNS_DIR
+    if runs.exists():
+        shutil.rmtree(runs)
+        os.sync()
+        print(f"removed the last run's output; waiting {SETTLE_SECONDS} s", file=sys.stderr)
+        time.sleep(SETTLE_SECONDS)
+    runs.mkdir(parents=True)
+
+
+def fresh(work: Path, name: str) -> Path:
+    """A new folder name under the runs folder: nothing to delete first."""
+    return work / RUNS_DIR / f"{name}-{time.time_ns()}"
 
 
 def cold(content: Path, work: Path, *extra: str) -> Run:
-    out = fresh(work / "site")
+    out = fresh(work, "site")
     return measure(build_command(content, out, "--no-cache", *extra))
 
 
 def warm_edit(content: Path, work: Path, runs: int) -> tuple[list[Run], str]:
-    copy = work / "content-edit"
-    shutil.rmtree(copy, ignore_errors=True)
+    copy = fresh(work, "content-edit")
     shutil.copytree(content, copy)
-    out, cache = fresh(work / "site-warm"), work / "cache-warm"
-    shutil.rmtree(cache, ignore_errors=True)
+    out, cache = fresh(work, "site-warm"), fresh(work, "cache-warm")
     command = build_command(copy, out, "--cache", str(cache))
     measure(command)
     measure(command)
@@ -159,6 +183,40 @@ def warm_edit(content: Path, work: Path, runs: int) -> tuple[list[Run], str]:
             file.write(f"\nEdited for the benchmark, pass {number + 1}.\n")
         results.append(measure(command))
     return results, entry.name
+
+
+def warm_edit_in_process(content: Path, work: Path, runs: int) -> tuple[list[float], BuildResult]:
+    """The same edit, rebuilt by ``build_site`` in this process with a BuildMemory, as
+    ``readinglist serve`` rebuilds: the first two builds fill the memory."""
+    copy = fresh(work, "content-edit-memory")
+    shutil.copytree(content, copy)
+    out, cache = fresh(work, "site-memory"), fresh(work, "cache-memory")
+    memory = BuildMemory()
+
+    def rebuild() -> BuildResult:
+        return build_site(
+            copy,
+            out,
+            SiteConfig(),
+            today=datetime.date.today(),
+            cache_dir=cache,
+            search=False,
+            memory=memory,
+        )
+
+    rebuild()
+    rebuild()
+    entry = sorted((copy / "entries").iterdir())[len(list((copy / "entries").iterdir())) // 2]
+    seconds = []
+    result = None
+    for number in range(runs):
+        with entry.open("a", encoding="utf-8") as file:
+            file.write(f"\nEdited for the benchmark, pass {number + 1}.\n")
+        started = time.perf_counter()
+        result = rebuild()
+        seconds.append(time.perf_counter() - started)
+    assert result is not None and result.ok
+    return seconds, result
 
 
 def load_and_validate_seconds(content: Path) -> float:
@@ -191,6 +249,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     sizes = [int(size) for size in args.sizes.split(",")]
     args.work.mkdir(parents=True, exist_ok=True)
+    clear_runs(args.work)
 
     print(
         f"{'entries':>8} {'pages':>7} {'cold s':>7} {'pages/s':>8} {'maxRSS':>8} {'treePSS':>8}"
@@ -228,6 +287,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         f"warm rebuild after editing {name} at {warm_size} entries: median"
         f" {_median(edits, 'seconds'):.2f} s (of which load+validate about {floor:.2f} s),"
         f" target 0.5 s; {edits[-1].output.splitlines()[0]}"
+    )
+    in_process, last = warm_edit_in_process(corpus(args.work, warm_size), args.work, args.runs)
+    print(
+        f"warm rebuild in one process with memory (as readinglist serve rebuilds) at"
+        f" {warm_size} entries: median {statistics.median(in_process):.2f} s, target 0.5 s;"
+        f" {last.rendered} rendered, {last.written} written"
     )
     return 0
 

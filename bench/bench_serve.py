@@ -7,7 +7,8 @@ Debian's Chromium holds an entry page open. Each run rewrites that entry's
 title and times the wait until the page's ``h1`` shows the new one: the file
 watcher's debounce, the rebuild, the page's next poll and its reload. The
 baseline, measured in the same run on the same copy, is the rebuild alone: the
-same edit followed by ``build_site`` in this process with a warm cache. Printed:
+same edit followed by ``build_site`` in this process with a warm cache and a
+``BuildMemory``, as serve keeps one. Printed:
 both medians and their ratio, i.e. what watching and reloading add on top.
 """
 
@@ -25,7 +26,7 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from readinglist.build import build_site
+from readinglist.build import BuildMemory, BuildResult, build_site
 from readinglist.config import SiteConfig
 from readinglist.load import load_content
 
@@ -47,14 +48,20 @@ def retitle(entry: Path, title: str) -> None:
 
 def rebuild_times(content: Path, entry: Path, runs: int) -> list[float]:
     out, cache = content.parent / "baseline-site", content.parent / "baseline-cache"
-    config, today = SiteConfig(), datetime.date.today()
-    build_site(content, out, config, today=today, cache_dir=cache, search=False)
-    build_site(content, out, config, today=today, cache_dir=cache, search=False)
+    config, today, memory = SiteConfig(), datetime.date.today(), BuildMemory()
+
+    def rebuild() -> BuildResult:
+        return build_site(
+            content, out, config, today=today, cache_dir=cache, search=False, memory=memory
+        )
+
+    rebuild()
+    rebuild()
     times = []
     for run in range(runs):
         retitle(entry, f"Baseline edit {run}")
         started = time.perf_counter()
-        result = build_site(content, out, config, today=today, cache_dir=cache, search=False)
+        result = rebuild()
         times.append(time.perf_counter() - started)
         assert result.ok, result.problems
     return times

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Our cold build against Hugo's on the same generated entries, side by side in one run.
 #
-#     bench/compare_hugo.sh [ENTRIES=10000] [RUNS=3]
+#     bench/compare_hugo.sh [ENTRIES=10000] [RUNS=3] [OUTPUT=bench/out/runs]
 #
 # Installs Hugo from Debian when it is missing, writes a synthetic catalog with
 # bench/generate.py, converts the same entries into a Hugo site (entry pages, tag
@@ -20,6 +20,7 @@ set -euo pipefail
 
 ENTRIES="${1:-10000}"
 RUNS="${2:-3}"
+RUNS_DIR="${3:-}"
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 PY="$REPO/.venv/bin/python"
 WORK="$REPO/bench/out"
@@ -148,7 +149,8 @@ run_ours() {
 # charged to whichever build comes next. So the output of the last run stays until
 # the next one starts, which removes it, writes that back and lets it age first. Each build starts after a sync, and the
 # order alternates, so neither tool always runs second.
-RUNS_DIR="$WORK/runs"
+# OUTPUT on a RAM disk (/dev/shm/...) takes the disk out of the comparison.
+RUNS_DIR="${RUNS_DIR:-$WORK/runs}"
 stale=("$RUNS_DIR" "$WORK/hugo-public" "$WORK/hugo-cache" "$WORK/ours-site" "$WORK/.ours-site.next")
 for folder in "${stale[@]}"; do
     if [ -e "$folder" ]; then
