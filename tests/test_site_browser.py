@@ -116,6 +116,21 @@ def test_a_320_pixel_phone_screen_needs_no_sideways_scrolling(
         assert width <= 320
 
 
+@pytest.mark.parametrize("width", [320, 800, 1280])
+def test_every_search_filter_label_sits_beside_its_control(
+    browser: Browser, site: ServedSite, width: int
+) -> None:
+    with watched_page(browser, site, viewport={"width": width, "height": 800}) as watched:
+        watched.page.goto(site.at("search/"))
+        for name in ("tag", "company", "kind", "year"):
+            label = watched.page.locator(f"label[for={name}]").bounding_box()
+            control = watched.page.locator(f"#{name}").bounding_box()
+            assert label is not None and control is not None
+            label_middle = label["y"] + label["height"] / 2
+            assert control["y"] <= label_middle <= control["y"] + control["height"], name
+            assert 0 <= control["x"] - (label["x"] + label["width"]) <= 16, name
+
+
 @pytest.mark.parametrize(
     ("index", "term"),
     [("Tags", "Feature store"), ("Companies", "Uber"), ("Years", "2017"), ("Kinds", "article")],
