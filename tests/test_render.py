@@ -43,7 +43,8 @@ def catalog() -> Catalog:
 
 
 @pytest.fixture(scope="module")
-def site(catalog: Catalog) -> dict[str, bytes]:
+def files(catalog: Catalog) -> dict[str, bytes]:
+    """The fixture site as rendered in memory (conftest's ``site`` serves it over HTTP)."""
     return render_site(catalog, SiteConfig())
 
 
@@ -75,21 +76,21 @@ def _difference(expected: dict[str, bytes], actual: dict[str, bytes]) -> str:
     return "\n".join(lines)
 
 
-def test_the_site_matches_the_golden_files(site: dict[str, bytes]) -> None:
+def test_the_site_matches_the_golden_files(files: dict[str, bytes]) -> None:
     if os.environ.get("READINGLIST_REGENERATE"):
         shutil.rmtree(GOLDEN, ignore_errors=True)
-        for path, data in site.items():
+        for path, data in files.items():
             target = GOLDEN / path
             target.parent.mkdir(parents=True, exist_ok=True)
             target.write_bytes(data)
-    difference = _difference(_tree(GOLDEN), site)
+    difference = _difference(_tree(GOLDEN), files)
     assert not difference, (
         "the rendered site differs from tests/golden/site/ (if intended, regenerate with"
         " READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_render.py):\n" + difference
     )
 
 
-def test_every_page_type_is_there(site: dict[str, bytes]) -> None:
+def test_every_page_type_is_there(files: dict[str, bytes]) -> None:
     for path in (
         "index.html",
         "entries/michelangelo/index.html",
@@ -114,18 +115,18 @@ def test_every_page_type_is_there(site: dict[str, bytes]) -> None:
         "catalog.json",
         "style.css",
     ):
-        assert path in site, path
+        assert path in files, path
 
 
-def _text(site: dict[str, bytes], path: str) -> str:
-    return site[path].decode()
+def _text(files: dict[str, bytes], path: str) -> str:
+    return files[path].decode()
 
 
-def test_content_is_data_never_a_template(site: dict[str, bytes]) -> None:
-    page = _text(site, "entries/uber-realtime-thread/index.html")
+def test_content_is_data_never_a_template(files: dict[str, bytes]) -> None:
+    page = _text(files, "entries/uber-realtime-thread/index.html")
     assert "A thread about real time ML {{ 7*7 }} &lt;script&gt;alert(1)&lt;/script&gt;" in page
     assert "49" not in page
-    for path, data in site.items():
+    for path, data in files.items():
         if not path.endswith((".html", ".xml")):
             continue  # catalog.json and list.md carry the text as data, for tools
         text = data.decode()
@@ -134,12 +135,12 @@ def test_content_is_data_never_a_template(site: dict[str, bytes]) -> None:
         assert "javascript:" not in text.lower(), path
 
 
-def test_only_the_search_page_loads_a_script(site: dict[str, bytes]) -> None:
+def test_only_the_search_page_loads_a_script(files: dict[str, bytes]) -> None:
     with_scripts = sorted(
-        path for path, data in site.items() if path.endswith(".html") and b"<script" in data
+        path for path, data in files.items() if path.endswith(".html") and b"<script" in data
     )
     assert with_scripts == ["search/index.html"]
-    assert b"pagefind" not in site["index.html"]
+    assert b"pagefind" not in files["index.html"]
 
 
 class _Page(HTMLParser):
@@ -172,14 +173,14 @@ def _parse(data: bytes) -> _Page:
     return page
 
 
-def _html_pages(site: dict[str, bytes]) -> dict[str, _Page]:
-    return {path: _parse(data) for path, data in site.items() if path.endswith(".html")}
+def _html_pages(files: dict[str, bytes]) -> dict[str, _Page]:
+    return {path: _parse(data) for path, data in files.items() if path.endswith(".html")}
 
 
 def test_every_page_has_one_h1_landmarks_a_language_and_unique_ids(
-    site: dict[str, bytes],
+    files: dict[str, bytes],
 ) -> None:
-    for path, page in _html_pages(site).items():
+    for path, page in _html_pages(files).items():
         assert page.h1 == 1, path
         assert {"main", "header", "footer", "nav"} <= page.landmarks, path
         assert page.lang == "en", path
@@ -188,9 +189,9 @@ def test_every_page_has_one_h1_landmarks_a_language_and_unique_ids(
 
 
 def test_every_page_has_title_description_canonical_and_opengraph(
-    site: dict[str, bytes],
+    files: dict[str, bytes],
 ) -> None:
-    for path, data in site.items():
+    for path, data in files.items():
         if not path.endswith(".html"):
             continue
         text = data.decode()
@@ -201,10 +202,10 @@ def test_every_page_has_title_description_canonical_and_opengraph(
             assert f'<meta property="{name}" content="' in text, (path, name)
 
 
-def _internal_targets(site: dict[str, bytes], base: str) -> list[tuple[str, str]]:
+def _internal_targets(files: dict[str, bytes], base: str) -> list[tuple[str, str]]:
     """(page, link) for every link that stays on the site but finds no file."""
     broken = []
-    for path, page in _html_pages(site).items():
+    for path, page in _html_pages(files).items():
         page_url = base + path.removesuffix("index.html")
         for _tag, _rel, link in page.links:
             if link.startswith("#") or "://" in link or link.startswith("mailto:"):
@@ -214,13 +215,13 @@ def _internal_targets(site: dict[str, bytes], base: str) -> list[tuple[str, str]
             relative = target[len(base) :]
             if relative.endswith("/") or not relative:
                 relative += "index.html"
-            if relative not in site:
+            if relative not in files:
                 broken.append((path, link))
     return broken
 
 
-def test_every_internal_link_finds_a_page_at_the_root(site: dict[str, bytes]) -> None:
-    assert _internal_targets(site, "/") == []
+def test_every_internal_link_finds_a_page_at_the_root(files: dict[str, bytes]) -> None:
+    assert _internal_targets(files, "/") == []
 
 
 def test_every_internal_link_honours_a_path_prefix(catalog: Catalog) -> None:
@@ -239,33 +240,33 @@ def test_every_internal_link_honours_a_path_prefix(catalog: Catalog) -> None:
 def test_an_absolute_base_url_makes_canonical_links_sitemap_and_feeds_absolute(
     catalog: Catalog,
 ) -> None:
-    site = render_site(catalog, SiteConfig(base_url="https://example.github.io/readinglist/"))
-    page = site["tags/mlops/index.html"].decode()
+    files = render_site(catalog, SiteConfig(base_url="https://example.github.io/readinglist/"))
+    page = files["tags/mlops/index.html"].decode()
     assert '<link rel="canonical" href="https://example.github.io/readinglist/tags/mlops/">' in page
     assert 'href="/readinglist/entries/michelangelo/"' in page
-    sitemap = site["sitemap.xml"].decode()
+    sitemap = files["sitemap.xml"].decode()
     assert "<loc>https://example.github.io/readinglist/tags/mlops/</loc>" in sitemap
-    robots = site["robots.txt"].decode()
+    robots = files["robots.txt"].decode()
     assert "Sitemap: https://example.github.io/readinglist/sitemap.xml" in robots
 
 
-def test_the_sitemap_lists_every_page_but_redirects_and_404(site: dict[str, bytes]) -> None:
-    root = ET.fromstring(site["sitemap.xml"])
+def test_the_sitemap_lists_every_page_but_redirects_and_404(files: dict[str, bytes]) -> None:
+    root = ET.fromstring(files["sitemap.xml"])
     listed = {loc.text for loc in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
     pages = {
         "/" + path.removesuffix("index.html")
-        for path, data in site.items()
+        for path, data in files.items()
         if path.endswith("index.html") and b'content="noindex"' not in data
     }
     assert listed == pages
     assert "/tags/ml-ops/" not in listed
 
 
-def test_feeds_follow_atom(site: dict[str, bytes]) -> None:
-    feeds = [path for path in site if path.endswith(".xml") and path != "sitemap.xml"]
+def test_feeds_follow_atom(files: dict[str, bytes]) -> None:
+    feeds = [path for path in files if path.endswith(".xml") and path != "sitemap.xml"]
     assert len(feeds) == 8
     for path in feeds:
-        root = ET.fromstring(site[path])
+        root = ET.fromstring(files[path])
         assert root.tag == f"{ATOM}feed", path
         for required in ("id", "title", "updated", "author"):
             assert root.find(f"{ATOM}{required}") is not None, (path, required)
@@ -283,38 +284,38 @@ def test_feeds_follow_atom(site: dict[str, bytes]) -> None:
             )
 
 
-def test_pages_link_their_feeds(site: dict[str, bytes]) -> None:
-    page = site["tags/feature-store/index.html"].decode()
+def test_pages_link_their_feeds(files: dict[str, bytes]) -> None:
+    page = files["tags/feature-store/index.html"].decode()
     assert (
         '<link rel="alternate" type="application/atom+xml" title="Feature store: readinglist"'
         ' href="/tags/feature-store/feed.xml">' in page
     )
-    assert 'href="/companies/uber/feed.xml"' in site["companies/uber/index.html"].decode()
-    assert 'href="/new/feed.xml"' in site["new/index.html"].decode()
+    assert 'href="/companies/uber/feed.xml"' in files["companies/uber/index.html"].decode()
+    assert 'href="/new/feed.xml"' in files["new/index.html"].decode()
 
 
-def test_a_feed_summary_is_escaped_html(site: dict[str, bytes]) -> None:
-    root = ET.fromstring(site["companies/uber/feed.xml"])
+def test_a_feed_summary_is_escaped_html(files: dict[str, bytes]) -> None:
+    root = ET.fromstring(files["companies/uber/feed.xml"])
     summaries = [e.findtext(f"{ATOM}summary") for e in root.findall(f"{ATOM}entry")]
     assert "<p>How Uber built one platform" in (summaries[-1] or "")
 
 
 def test_lists_paginate_with_prev_and_next(catalog: Catalog) -> None:
-    site = render_site(catalog, SiteConfig(page_size=2))
-    assert {"index.html", "page/2/index.html", "page/3/index.html"} <= set(site)
-    assert "page/4/index.html" not in site
-    middle = site["page/2/index.html"].decode()
+    files = render_site(catalog, SiteConfig(page_size=2))
+    assert {"index.html", "page/2/index.html", "page/3/index.html"} <= set(files)
+    assert "page/4/index.html" not in files
+    middle = files["page/2/index.html"].decode()
     assert '<link rel="prev" href="/">' in middle
     assert '<link rel="next" href="/page/3/">' in middle
     assert '<a rel="next" href="/page/3/">Older</a>' in middle
-    tag_page = site["tags/mlops/page/2/index.html"].decode()
+    tag_page = files["tags/mlops/page/2/index.html"].decode()
     assert '<link rel="prev" href="/tags/mlops/">' in tag_page
     assert "page 2 of 3" in tag_page
 
 
-def test_the_real_catalog_size_fits_on_one_page(site: dict[str, bytes]) -> None:
-    assert not any("/page/" in path or path.startswith("page/") for path in site)
-    assert b'rel="next"' not in site["index.html"]
+def test_the_real_catalog_size_fits_on_one_page(files: dict[str, bytes]) -> None:
+    assert not any("/page/" in path or path.startswith("page/") for path in files)
+    assert b'rel="next"' not in files["index.html"]
 
 
 def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:
@@ -327,24 +328,24 @@ def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:
     assert related["uber-realtime-thread"] == ("real-time-ml-challenges",)
 
 
-def test_alias_urls_redirect_to_the_current_page(site: dict[str, bytes]) -> None:
-    page = site["tags/ml-ops/index.html"].decode()
+def test_alias_urls_redirect_to_the_current_page(files: dict[str, bytes]) -> None:
+    page = files["tags/ml-ops/index.html"].decode()
     assert '<meta http-equiv="refresh" content="0; url=/tags/mlops/">' in page
     assert '<meta name="robots" content="noindex">' in page
     assert '<a href="/tags/mlops/">MLOps</a>' in page
-    company = site["companies/uber-engineering/index.html"].decode()
+    company = files["companies/uber-engineering/index.html"].decode()
     assert "url=/companies/uber/" in company
 
 
-def test_the_stats_page_draws_charts_without_javascript(site: dict[str, bytes]) -> None:
-    page = site["stats/index.html"].decode()
+def test_the_stats_page_draws_charts_without_javascript(files: dict[str, bytes]) -> None:
+    page = files["stats/index.html"].decode()
     assert page.count('<svg class="chart" role="img"') == 3
     assert "<script" not in page
     assert '<title id="chart-years-title">Entries per year</title>' in page
 
 
-def test_entry_pages_carry_search_filters_and_sort(site: dict[str, bytes]) -> None:
-    page = site["entries/michelangelo/index.html"].decode()
+def test_entry_pages_carry_search_filters_and_sort(files: dict[str, bytes]) -> None:
+    page = files["entries/michelangelo/index.html"].decode()
     assert "data-pagefind-body" in page
     assert 'data-pagefind-filter="tag:feature-store"' in page
     assert 'data-pagefind-filter="company:uber"' in page
@@ -353,11 +354,11 @@ def test_entry_pages_carry_search_filters_and_sort(site: dict[str, bytes]) -> No
     assert 'data-pagefind-sort="date:2017-09-05"' in page
     # Field labels and dates stay out of the index, so result excerpts read as prose.
     assert "<dt data-pagefind-ignore>Published</dt>" in page
-    assert "data-pagefind-body" not in site["index.html"].decode()
+    assert "data-pagefind-body" not in files["index.html"].decode()
 
 
-def test_the_search_page_offers_labelled_filters(site: dict[str, bytes]) -> None:
-    page = site["search/index.html"].decode()
+def test_the_search_page_offers_labelled_filters(files: dict[str, bytes]) -> None:
+    page = files["search/index.html"].decode()
     for name in ("q", "tag", "company", "kind", "year"):
         assert f'<label for="{name}">' in page
         assert f'id="{name}" name="{name}"' in page
@@ -365,13 +366,13 @@ def test_the_search_page_offers_labelled_filters(site: dict[str, bytes]) -> None
     assert "<noscript>" in page
 
 
-def test_nothing_is_requested_from_another_host(site: dict[str, bytes]) -> None:
-    for path, page in _html_pages(site).items():
+def test_nothing_is_requested_from_another_host(files: dict[str, bytes]) -> None:
+    for path, page in _html_pages(files).items():
         for tag, rel, link in page.links:
             if tag in ("link", "script", "img") and rel not in ("canonical",):
                 assert "://" not in link, (path, link)
-    assert b"url(" not in site["style.css"]
-    assert b"@import" not in site["style.css"]
+    assert b"url(" not in files["style.css"]
+    assert b"@import" not in files["style.css"]
 
 
 def test_rendering_is_deterministic(catalog: Catalog) -> None:
