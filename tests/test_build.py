@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime
 import json
 import os
+import re
 import shutil
 from pathlib import Path
 
@@ -169,6 +170,25 @@ def test_builds_that_remember_the_last_one_give_the_same_site(
         assert remembered.problems == fresh.problems
         if fresh.ok:
             assert _tree(out) == _tree(tmp_path / f"fresh-{number}")
+
+
+@pytest.mark.parametrize("workers", [1, 2])
+def test_a_build_reports_what_the_check_reports(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
+) -> None:
+    monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
+    monkeypatch.setattr(build, "PARALLEL_ENTRY_FILES", 1)
+    entry = content / "entries" / "hidden-technical-debt.md"
+    twin = re.sub(r"(?m)^url: .*$", "url: https://papers.test/twin", entry.read_text())
+    (content / "entries" / "hidden-technical-debt-twin.md").write_text(twin)
+    checked = validate(load_content(content), TODAY).problems
+    assert any("is very like the title" in p.message for p in checked)
+    built = _build(content, tmp_path / "site", None, workers=workers)
+    assert (built.ok, built.problems) == (True, checked)
+    (content / "entries" / "broken.md").write_text("---\ntitle: Broken\n---\n")
+    checked = validate(load_content(content), TODAY).problems
+    failed = _build(content, tmp_path / "site", None, workers=workers)
+    assert (failed.ok, failed.problems) == (False, checked)
 
 
 def test_a_removed_entry_leaves_no_page_behind(content: Path, tmp_path: Path) -> None:

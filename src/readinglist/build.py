@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist.config import SiteConfig
-from readinglist.errors import Problem
+from readinglist.errors import Problem, sort_problems
 from readinglist.forked import Forked
 from readinglist.markup import renderer_version
 from readinglist.model import Catalog
@@ -47,7 +47,13 @@ from readinglist.render import (
     render_bodies,
     render_page,
 )
-from readinglist.validate import CheckMemory, validate_folder
+from readinglist.validate import (
+    PARALLEL_ENTRY_FILES,
+    CheckMemory,
+    near_duplicate_titles,
+    similar_titles,
+    validate_folder,
+)
 
 BODIES_FILE = "bodies.json"
 RELATED_FILE = "related.json"
@@ -151,6 +157,12 @@ def _store_bodies(
     if cache_dir is not None and fresh:
         _write_json(cache_dir / BODIES_FILE, {"version": version, "bodies": result})
     return result
+
+
+def _summaries_and_titles(
+    missing: Sequence[str], catalog: Catalog, title_lines: Mapping[str, int]
+) -> tuple[dict[str, str], list[Problem]]:
+    return render_bodies(missing), near_duplicate_titles(catalog.entries, title_lines)
 
 
 def cached_related(
@@ -393,26 +405,38 @@ def _build_site(
     memory: BuildMemory | None,
 ) -> BuildResult:
     checks = memory.checks if memory is not None else None
-    validated, checked_files = validate_folder(content, today, workers, checks)
+    # Near-duplicate titles are only warnings: they are looked for beside other work.
+    validated, checked_files = validate_folder(content, today, workers, checks, titles=False)
+    catalog = validated.catalog
+    similar = checks.similar_titles if checks is not None else similar_titles
     problems = validated.problems
     if any(p.severity == "error" for p in problems):
-        return BuildResult(problems, checked_files=checked_files, out=str(out))
-    catalog = validated.catalog
+        warnings = near_duplicate_titles(catalog.entries, validated.title_lines, similar)
+        return BuildResult(
+            tuple(sort_problems([*problems, *warnings])), checked_files=checked_files, out=str(out)
+        )
     cache = Path(cache_dir) if cache_dir is not None else None
     remembered = memory.bodies if memory is not None else None
     version, cached = remembered if remembered is not None else _bodies_cache(cache)
     summaries = [e.summary for e in catalog.entries]
     missing = missing_bodies(summaries, cached)
     # Planning reads no summary (pages read them when they render), so the plan is
-    # made while the summaries render in a second process, and they join it after.
+    # made while a second process renders the summaries and looks for near-duplicate
+    # titles; the summaries join the plan after.
     bodies: dict[str, str] = {}
     background = None
-    if workers > 1 and len(missing) >= PARALLEL_THRESHOLD:
-        background = Forked(render_bodies, missing)
+    many = len(missing) >= PARALLEL_THRESHOLD or len(summaries) >= PARALLEL_ENTRY_FILES
+    if workers > 1 and memory is None and many:
+        background = Forked(_summaries_and_titles, missing, catalog, validated.title_lines)
     related = cached_related(catalog, config.related_count, cache, memory)
     rendering = memory.rendering if memory is not None else None
     plan = plan_site(catalog, config, bodies, templates, related, rendering)
-    fresh = background.result() if background else render_bodies(missing)
+    if background is not None:
+        fresh, warnings = background.result()
+    else:
+        fresh = render_bodies(missing)
+        warnings = near_duplicate_titles(catalog.entries, validated.title_lines, similar)
+    problems = tuple(sort_problems([*problems, *warnings]))
     if remembered is not None:
         # Kept in memory, the rendered summaries skip the cache file; it gains what
         # it misses at the next build without memory.

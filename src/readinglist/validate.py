@@ -81,6 +81,9 @@ class Validated:
 
     catalog: Catalog
     problems: tuple[Problem, ...]
+    title_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
+    """The line of each catalog entry's title, by path: for :func:`near_duplicate_titles`
+    when the caller looks for them itself."""
 
     @property
     def ok(self) -> bool:
@@ -337,6 +340,26 @@ def similar_titles(titles: Sequence[str]) -> list[tuple[int, int]]:
     return similar_pairs(normalised, NEAR_DUPLICATE_TITLE, _numbers_differ)
 
 
+def near_duplicate_titles(
+    entries: Iterable[Entry],
+    title_lines: Mapping[str, int],
+    similar: Callable[[Sequence[str]], list[tuple[int, int]]] = similar_titles,
+) -> list[Problem]:
+    """A warning on each entry whose title is very like that of an entry before it (by path)."""
+    ordered = sorted(entries, key=lambda e: e.path)
+    return [
+        Problem(
+            ordered[second].path,
+            title_lines[ordered[second].path],
+            "title",
+            f"is very like the title of {ordered[first].path}",
+            "if it is the same work, keep one entry",
+            "warning",
+        )
+        for first, second in similar([entry.title for entry in ordered])
+    ]
+
+
 def _numbers_differ(first: str, second: str) -> bool:
     return _numbers(first) != _numbers(second)
 
@@ -403,7 +426,10 @@ class _Checker:
         self.lookup_keys: dict[str, str] = {}
         self.lines: dict[str, tuple[int, int]] = {}
         """The lines of each valid entry's title and URL, by path."""
-        self.similar_titles: Callable[[Sequence[str]], list[tuple[int, int]]] = similar_titles
+        self.similar_titles: Callable[[Sequence[str]], list[tuple[int, int]]] | None = (
+            similar_titles
+        )
+        """Finds near-duplicate titles; None leaves them to the caller."""
         """lookup_key of each tag and company name met; a few names recur in every entry."""
 
     def lookup_key(self, name: str) -> str:
@@ -862,7 +888,8 @@ class _Checker:
         entries = self.duplicate_urls(checked)
         self.duplicate_titles(entries)
         catalog = Catalog.build(entries, tags, companies)
-        return Validated(catalog, tuple(sort_problems(self.problems)))
+        title_lines = {entry.path: self.lines[entry.path][0] for entry in entries}
+        return Validated(catalog, tuple(sort_problems(self.problems)), title_lines)
 
     def for_entries(self, raw: RawContent) -> _Checker:
         """A checker with this one's vocabularies and no entries checked yet."""
@@ -893,17 +920,9 @@ class _Checker:
         return kept
 
     def duplicate_titles(self, entries: list[Entry]) -> None:
-        ordered = sorted(entries, key=lambda e: e.path)
-        for first, second in self.similar_titles([entry.title for entry in ordered]):
-            entry = ordered[second]
-            self.add(
-                entry.path,
-                self.lines[entry.path][0],
-                "title",
-                f"is very like the title of {ordered[first].path}",
-                "if it is the same work, keep one entry",
-                "warning",
-            )
+        if self.similar_titles is not None:
+            lines = {entry.path: self.lines[entry.path][0] for entry in entries}
+            self.problems += near_duplicate_titles(entries, lines, self.similar_titles)
 
     def single_use_tags(self) -> None:
         users = self.tag_users
@@ -1009,14 +1028,14 @@ def validate(
     raw: RawContent,
     today: datetime.date,
     checked_elsewhere: Iterable[EntryChecks] = (),
-    titles: Callable[[Sequence[str]], list[tuple[int, int]]] = similar_titles,
+    titles: Callable[[Sequence[str]], list[tuple[int, int]]] | None = similar_titles,
 ) -> Validated:
     """Check everything read from a content folder; ``today`` bounds dates (pure).
 
     ``checked_elsewhere`` are the entry files after ``raw``'s, read and checked by
     :func:`check_entries` in other processes; they are asked for once ``raw``'s own
     entries are checked. ``titles`` finds near-duplicate titles (a caller may remember
-    its answers).
+    its answers); None leaves them to the caller (see :func:`near_duplicate_titles`).
     """
     with collector_paused():
         return _validate(raw, today, checked_elsewhere, titles)
@@ -1026,7 +1045,7 @@ def _validate(
     raw: RawContent,
     today: datetime.date,
     checked_elsewhere: Iterable[EntryChecks],
-    titles: Callable[[Sequence[str]], list[tuple[int, int]]],
+    titles: Callable[[Sequence[str]], list[tuple[int, int]]] | None,
 ) -> Validated:
     checker = _Checker(raw, today)
     checker.similar_titles = titles
@@ -1119,7 +1138,7 @@ def _by_file(checks: EntryChecks, paths: Iterable[str]) -> dict[str, EntryChecks
 
 
 def _validate_again(
-    folder: Path, today: datetime.date, memory: CheckMemory
+    folder: Path, today: datetime.date, memory: CheckMemory, titles: bool
 ) -> tuple[Validated, int]:
     basis = (
         _path_signature(folder / TAGS_FILE),
@@ -1163,6 +1182,7 @@ def _validate_again(
     for path in set(known) - set(raw.paths):
         del known[path]
     whole = checker.for_entries(raw)
+    whole.similar_titles = memory.similar_titles if titles else None
     checked: list[Entry] = []
     for path in raw.paths:
         checks = known[path][1]
@@ -1176,6 +1196,7 @@ def validate_folder(
     today: datetime.date,
     workers: int = 1,
     memory: CheckMemory | None = None,
+    titles: bool = True,
 ) -> tuple[Validated, int]:
     """Read and check a content folder; the result and how many files were read.
 
@@ -1183,9 +1204,11 @@ def validate_folder(
     among that many processes, which read and check their share one by one; the
     checks across entries run here, once everything is in. With ``memory``, the
     files unchanged since the last check of this folder are not read again.
+    ``titles=False`` leaves the near-duplicate titles, which are only warnings, to
+    the caller (a build looks for them beside other work).
     """
     if memory is not None:
-        return _validate_again(Path(content_dir), today, memory)
+        return _validate_again(Path(content_dir), today, memory, titles)
     folder = str(content_dir)
     try:
         count = sum(1 for _ in (Path(folder) / ENTRIES_DIR).iterdir())
@@ -1202,5 +1225,5 @@ def validate_folder(
             checked.append(other.result())
             yield checked[-1]
 
-    validated = validate(raw, today, collected())
+    validated = validate(raw, today, collected(), similar_titles if titles else None)
     return validated, raw.files + sum(c.files for c in checked)
