@@ -133,9 +133,9 @@ def _write_json(path: Path, data: object) -> None:
 
 def _bodies_cache(cache_dir: Path | None) -> tuple[str, dict[str, str]]:
     """The renderer's version and the summaries it rendered before, by body key."""
-    version = _bodies_version()
     if cache_dir is None:
-        return version, {}
+        return "", {}  # nothing stored, nothing to store: no version needed
+    version = _bodies_version()
     stored = _read_json(cache_dir / BODIES_FILE)
     bodies = stored.get("bodies")
     return version, bodies if stored.get("version") == version and isinstance(bodies, dict) else {}

@@ -14,10 +14,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from importlib import metadata
 
-import markdown
-import nh3
+# markdown, nh3 and importlib.metadata are imported where they are used: a large
+# build renders the summaries in a second process, and the first never needs them.
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
     {
@@ -76,6 +75,8 @@ def sanitise(html: str) -> str:
     A link whose address was refused keeps its text but not the ``a`` element: an
     ``a`` with ``rel`` and no ``href`` is invalid HTML.
     """
+    import nh3
+
     clean = nh3.clean(
         _HEADING_RE.sub(_shift_heading, html),
         tags=set(ALLOWED_TAGS),
@@ -94,6 +95,8 @@ def markdown_renderer() -> Callable[[str], str]:
     It reuses one parser (building one costs more than converting a summary),
     so each process should make its own.
     """
+    import markdown
+
     parser = markdown.Markdown(output_format="html")
 
     def render(text: str) -> str:
@@ -110,4 +113,6 @@ def render_markdown(text: str) -> str:
 
 def renderer_version() -> str:
     """Which Markdown and nh3 produced a fragment: rendered summaries are cached per version."""
+    from importlib import metadata
+
     return f"markdown {metadata.version('markdown')}, nh3 {metadata.version('nh3')}"
