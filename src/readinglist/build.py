@@ -477,6 +477,9 @@ def _build_site(
             shutil.copyfile(live / page.path, target)
             copied += 1
 
+    # Entry pages first: the helper processes take chunks from the front, and entry
+    # pages need no list items, which this process then makes alone.
+    to_render.sort(key=lambda page: not page.path.startswith("entries/"))
     rows, rendered_written = _render_pages(
         _Job(plan, on_disk, digests=cache is not None), to_render, next_tree, workers
     )
