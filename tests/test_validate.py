@@ -25,6 +25,7 @@ from readinglist.load import load_content
 from readinglist.model import Tag
 from readinglist.validate import (
     CheckMemory,
+    TitleMemory,
     Validated,
     _blocking_keys,
     did_you_mean,
@@ -33,6 +34,7 @@ from readinglist.validate import (
     normalise_title,
     normalise_url,
     similar_pairs,
+    similar_titles,
     slugify,
     url_problem,
     validate,
@@ -731,3 +733,23 @@ def test_a_check_that_remembers_sees_every_kind_of_change(
     )
     assert any("'monitoring' is not in" in p.message for p in same_as_fresh().problems)
     assert set(memory.files) == {str(path) for path in entries.iterdir()}
+
+
+def test_remembered_near_duplicate_titles_match_a_fresh_search() -> None:
+    words = ["feature", "stores", "store", "at", "Uber", "Lyft", "scaling", "ML", "MLOps", "ML Ops"]
+    words += ["monitoring", "drift", "Part 1", "Part 2", "the", "a", "guide", "guides", "2022"]
+    rng = random.Random(7)
+
+    def title() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(2, 5)))
+
+    memory = TitleMemory()
+    titles = [title() for _ in range(80)]
+    for step in range(60):
+        if step % 15 == 14:
+            titles.append(title())  # another length: searched afresh
+        else:
+            for _ in range(rng.randint(1, 3)):
+                titles[rng.randrange(len(titles))] = title()
+        assert memory.similar(titles) == similar_titles(titles), step
+    assert memory.pairs  # the word list makes near duplicates

@@ -1095,12 +1095,79 @@ class CheckMemory:
     files: dict[str, tuple[Signature, EntryChecks]] = dataclasses.field(default_factory=dict)
     vocabularies: tuple[_Checker, dict[str, Tag], dict[str, Company]] | None = None
     """A checker that has checked the vocabularies and nothing else, and what it found."""
-    titles: tuple[tuple[str, ...], list[tuple[int, int]]] = ((), [])
+    titles: TitleMemory = dataclasses.field(default_factory=lambda: TitleMemory())
 
     def similar_titles(self, titles: Sequence[str]) -> list[tuple[int, int]]:
-        if tuple(titles) != self.titles[0]:
-            self.titles = (tuple(titles), similar_titles(titles))
-        return self.titles[1]
+        return self.titles.similar(titles)
+
+
+@dataclass
+class TitleMemory:
+    """The last answer of :func:`similar_titles`, and each title's blocking keys.
+
+    Two titles are compared only when they share a blocking key, and whether they
+    are alike depends on those two alone. So when a few titles change in place,
+    only they and the titles sharing a key with them are compared again; the other
+    pairs stand. A list of another length is compared afresh.
+    """
+
+    titles: tuple[str, ...] = ()
+    pairs: set[tuple[int, int]] = dataclasses.field(default_factory=set)
+    keys: list[set[str | tuple[str, ...]]] = dataclasses.field(default_factory=list)
+    holders: dict[str | tuple[str, ...], set[int]] = dataclasses.field(default_factory=dict)
+    """Each blocking key's titles, by position."""
+
+    MOST_CHANGED = 20
+    """More changed titles than this are compared afresh."""
+
+    def similar(self, titles: Sequence[str]) -> list[tuple[int, int]]:
+        titles = tuple(titles)
+        if titles == self.titles:
+            return sorted(self.pairs)
+        changed = (
+            [i for i, (old, new) in enumerate(zip(self.titles, titles, strict=True)) if old != new]
+            if len(titles) == len(self.titles)
+            else None
+        )
+        if changed is None or len(changed) > self.MOST_CHANGED:
+            self._afresh(titles)
+        else:
+            self._again(titles, changed)
+        self.titles = titles
+        return sorted(self.pairs)
+
+    def _afresh(self, titles: tuple[str, ...]) -> None:
+        self.pairs = set(similar_titles(titles))
+        self.keys = [_title_keys(title) for title in titles]
+        self.holders = {}
+        for position, keys in enumerate(self.keys):
+            for key in keys:
+                self.holders.setdefault(key, set()).add(position)
+
+    def _again(self, titles: tuple[str, ...], changed: list[int]) -> None:
+        for position in changed:
+            for key in self.keys[position]:
+                self.holders[key].discard(position)
+            self.keys[position] = _title_keys(titles[position])
+            for key in self.keys[position]:
+                self.holders.setdefault(key, set()).add(position)
+        moved = set(changed)
+        near = set(moved)
+        for position in changed:
+            for key in self.keys[position]:
+                near |= self.holders[key]
+        group = sorted(near)
+        found = {
+            (group[a], group[b])
+            for a, b in similar_titles([titles[position] for position in group])
+            if group[a] in moved or group[b] in moved
+        }
+        self.pairs = {pair for pair in self.pairs if not moved & set(pair)} | found
+
+
+def _title_keys(title: str) -> set[str | tuple[str, ...]]:
+    """The blocking keys :func:`similar_titles` files a title under."""
+    return set(_blocking_keys(" ".join(normalise_title(title).split())))
 
 
 def _signature(info: os.stat_result) -> Signature:
