@@ -1067,9 +1067,14 @@ def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
         checked = checker.entries(raw.entries)
         # The vocabularies' problems, and the folder's, are the main process's to report;
         # so are tags.yml and companies.yml, which raw.files counts too.
-        shared = {raw.tags_path, raw.companies_path, str(Path(raw.root) / ENTRIES_DIR)}
+        shared = _folder_paths(raw)
         unread = tuple(p for p in raw.problems if p.path not in shared)
         return dataclasses.replace(checked, problems=unread + checked.problems, files=raw.files - 2)
+
+
+def _folder_paths(raw: RawContent) -> set[str]:
+    """Where problems about the folder as a whole are reported, not about one entry file."""
+    return {raw.tags_path, raw.companies_path, str(Path(raw.root) / ENTRIES_DIR)}
 
 
 def _check_share(content_dir: str, share: tuple[int, int], today: datetime.date) -> EntryChecks:
@@ -1228,7 +1233,7 @@ def _validate_again(
         return remembered is not None and remembered[0] == signature
 
     raw = load_content(folder, keep=keep)
-    shared = {raw.tags_path, raw.companies_path, str(folder / ENTRIES_DIR)}
+    shared = _folder_paths(raw)
     if memory.vocabularies is None:
         vocabularies = dataclasses.replace(
             raw, entries=(), problems=tuple(p for p in raw.problems if p.path in shared)
