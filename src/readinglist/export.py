@@ -14,14 +14,14 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from readinglist.config import SiteConfig
 from readinglist.errors import markdown_text
 from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Company, Entry, Tag
+from readinglist.model import Catalog, Company, Entry, Tag, remembered
 
 SCHEMA_VERSION = 1
 """Raised when a field changes meaning or disappears; new fields do not raise it."""
@@ -94,14 +94,6 @@ class ExportMemory:
     """By entry path: the entry as it was, its company's name, and its line."""
 
 
-def _remembered(known: Mapping[str, tuple[Any, ...]], entry: Entry, *inputs: str) -> str | None:
-    # An unchanged entry is usually the very same object: checked by identity first.
-    found = known.get(entry.path)
-    if found is None or found[1:-1] != inputs:
-        return None
-    return found[-1] if found[0] is entry or found[0] == entry else None
-
-
 def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     """``catalog_document`` as stable JSON text, one entry, tag or company a line.
 
@@ -112,7 +104,7 @@ def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     rows = {
         entry.path: (
             entry,
-            _remembered(known, entry) or json.dumps(entry_document(entry), ensure_ascii=False),
+            remembered(known, entry) or json.dumps(entry_document(entry), ensure_ascii=False),
         )
         for entry in catalog.entries
     }
@@ -222,7 +214,7 @@ def catalog_markdown(
             if made is None:
                 company = catalog.companies.get(entry.company or "")
                 name = company.name if company else ""
-                line = _remembered(known, entry, name) or _entry_line(catalog, entry, render)
+                line = remembered(known, entry, name) or _entry_line(catalog, entry, render)
                 made = entry_lines[entry.path] = (entry, name, line)
             lines.append(made[2])
     if memory is not None:

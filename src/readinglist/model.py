@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Any
 
 KINDS: tuple[str, ...] = (
     "article",
@@ -175,6 +176,17 @@ class Entry:
     @property
     def year(self) -> int:
         return self.date.year
+
+
+def remembered(known: Mapping[str, tuple[Any, ...]], entry: Entry, *inputs: object) -> Any:
+    """The value in ``known[entry.path] = (entry, *inputs, value)`` if it was made from
+    this same entry and these inputs, else None: for work kept from one build to the next.
+    """
+    found = known.get(entry.path)
+    if found is None or found[1:-1] != inputs:
+        return None
+    # An unchanged entry is usually the very same object: checked by identity first.
+    return found[-1] if found[0] is entry or found[0] == entry else None
 
 
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:

@@ -31,7 +31,7 @@ from markupsafe import Markup, escape
 from readinglist.config import SiteConfig
 from readinglist.export import ExportMemory, catalog_json, catalog_markdown
 from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Entry
+from readinglist.model import Catalog, Entry, remembered
 from readinglist.validate import slugify
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -601,11 +601,7 @@ def _fingerprints(catalog: Catalog, memory: RenderMemory) -> dict[str, str]:
     known = memory.fingerprints
     kept: dict[str, tuple[Entry, str]] = {}
     for entry in catalog.entries:
-        found = known.get(entry.path)
-        # An unchanged entry is usually the very same object: checked by identity first.
-        if found is None or not (found[0] is entry or found[0] == entry):
-            found = (entry, entry_fingerprint(entry))
-        kept[entry.path] = found
+        kept[entry.path] = (entry, remembered(known, entry) or entry_fingerprint(entry))
     memory.fingerprints = kept
     return {entry.slug: fingerprint for entry, fingerprint in kept.values()}
 
