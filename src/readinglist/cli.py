@@ -25,7 +25,7 @@ from readinglist.errors import (
     format_text,
 )
 from readinglist.load import load_content
-from readinglist.validate import validate, validate_folder
+from readinglist.validate import validate_folder
 
 if TYPE_CHECKING:
     from readinglist import links, new, serve
@@ -228,11 +228,10 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    raw = load_content(args.content)
-    result = validate(raw, datetime.date.today())
+    result, files = validate_folder(args.content, datetime.date.today(), workers=2)
     if not result.ok:
         errors = [p for p in result.problems if p.severity == "error"]
-        sys.stderr.write(format_text(errors, raw.files))
+        sys.stderr.write(format_text(errors, files))
         sys.stderr.write("nothing was exported: fix the errors first\n")
         return 1
     from readinglist import export
