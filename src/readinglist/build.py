@@ -18,7 +18,6 @@ from __future__ import annotations
 import ctypes
 import datetime
 import errno
-import gc
 import hashlib
 import json
 import multiprocessing
@@ -33,6 +32,7 @@ from pathlib import Path
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem, sort_problems
 from readinglist.forked import Forked
+from readinglist.load import collector_paused
 from readinglist.markup import renderer_version
 from readinglist.model import Catalog
 from readinglist.render import (
@@ -382,15 +382,10 @@ def build_site(
     # A build allocates millions of short-lived objects and frees nearly all of them
     # by reference counting; the cycle collector's full passes over the growing heap
     # found nothing and cost a tenth of a cold build.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
+    with collector_paused():
         return _build_site(
             content, out, config, today, cache_dir, workers, search, templates, memory
         )
-    finally:
-        if collecting:
-            gc.enable()
 
 
 def _build_site(
@@ -408,7 +403,7 @@ def _build_site(
     # Near-duplicate titles are only warnings: they are looked for beside other work.
     validated, checked_files = validate_folder(content, today, workers, checks, titles=False)
     catalog = validated.catalog
-    similar = checks.similar_titles if checks is not None else similar_titles
+    similar = checks.titles.similar if checks is not None else similar_titles
     problems = validated.problems
     if any(p.severity == "error" for p in problems):
         warnings = near_duplicate_titles(catalog.entries, validated.title_lines, similar)

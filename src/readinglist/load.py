@@ -608,7 +608,7 @@ def _read_entry(item: os.DirEntry[str], real_root: Path) -> tuple[RawEntry | Non
 
 @contextlib.contextmanager
 def collector_paused() -> Iterator[None]:
-    """Pause the cyclic garbage collector while a catalog is read or checked.
+    """Pause the cyclic garbage collector while a catalog is read, checked or built.
 
     Reading makes hundreds of thousands of small dicts and lists, none of them
     in a cycle, so reference counting frees them all; but each batch of new

@@ -108,7 +108,7 @@ class EntryChecks:
     lines: dict[str, tuple[int, int]]
     """The lines of each entry's title and URL, by path, for problems found later."""
     files: int = 0
-    """How many entry files were read in another process."""
+    """How many entry files these are, valid or not."""
 
 
 PARALLEL_ENTRY_FILES = 2000
@@ -424,13 +424,13 @@ class _Checker:
         """The files that use each tag, those with other errors too: an error elsewhere in
         an entry should not make its tags look rare."""
         self.lookup_keys: dict[str, str] = {}
+        """lookup_key of each tag and company name met; a few names recur in every entry."""
         self.lines: dict[str, tuple[int, int]] = {}
         """The lines of each valid entry's title and URL, by path."""
         self.similar_titles: Callable[[Sequence[str]], list[tuple[int, int]]] | None = (
             similar_titles
         )
         """Finds near-duplicate titles; None leaves them to the caller."""
-        """lookup_key of each tag and company name met; a few names recur in every entry."""
 
     def lookup_key(self, name: str) -> str:
         key = self.lookup_keys.get(name)
@@ -886,9 +886,10 @@ class _Checker:
         """The checks across entries, then the catalog of what passed."""
         self.single_use_tags()
         entries = self.duplicate_urls(checked)
-        self.duplicate_titles(entries)
-        catalog = Catalog.build(entries, tags, companies)
         title_lines = {entry.path: self.lines[entry.path][0] for entry in entries}
+        if self.similar_titles is not None:
+            self.problems += near_duplicate_titles(entries, title_lines, self.similar_titles)
+        catalog = Catalog.build(entries, tags, companies)
         return Validated(catalog, tuple(sort_problems(self.problems)), title_lines)
 
     def for_entries(self, raw: RawContent) -> _Checker:
@@ -918,11 +919,6 @@ class _Checker:
                 "keep one entry; move anything worth keeping into it",
             )
         return kept
-
-    def duplicate_titles(self, entries: list[Entry]) -> None:
-        if self.similar_titles is not None:
-            lines = {entry.path: self.lines[entry.path][0] for entry in entries}
-            self.problems += near_duplicate_titles(entries, lines, self.similar_titles)
 
     def single_use_tags(self) -> None:
         users = self.tag_users
@@ -1064,12 +1060,17 @@ def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
         checker = _Checker(raw, today)
         checker.tags_vocabulary()
         checker.companies_vocabulary()
-        checked = checker.entries(raw.entries)
-        # The vocabularies' problems, and the folder's, are the main process's to report;
-        # so are tags.yml and companies.yml, which raw.files counts too.
-        shared = _folder_paths(raw)
-        unread = tuple(p for p in raw.problems if p.path not in shared)
-        return dataclasses.replace(checked, problems=unread + checked.problems, files=raw.files - 2)
+        return _file_checks(checker, raw)
+
+
+def _file_checks(checker: _Checker, raw: RawContent) -> EntryChecks:
+    """``raw``'s entry files checked one by one, with what reading them found."""
+    checked = checker.entries(raw.entries)
+    # The vocabularies' problems, and the folder's, are the main process's to report;
+    # so are tags.yml and companies.yml, which raw.files counts too.
+    shared = _folder_paths(raw)
+    unread = tuple(p for p in raw.problems if p.path not in shared)
+    return dataclasses.replace(checked, problems=unread + checked.problems, files=raw.files - 2)
 
 
 def _folder_paths(raw: RawContent) -> set[str]:
@@ -1101,9 +1102,6 @@ class CheckMemory:
     vocabularies: tuple[_Checker, dict[str, Tag], dict[str, Company]] | None = None
     """A checker that has checked the vocabularies and nothing else, and what it found."""
     titles: TitleMemory = dataclasses.field(default_factory=lambda: TitleMemory())
-
-    def similar_titles(self, titles: Sequence[str]) -> list[tuple[int, int]]:
-        return self.titles.similar(titles)
 
 
 @dataclass
@@ -1239,22 +1237,17 @@ def _validate_again(
             raw, entries=(), problems=tuple(p for p in raw.problems if p.path in shared)
         )
         checker = _Checker(vocabularies, today)
-        checker.similar_titles = memory.similar_titles
         tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
         memory.vocabularies = (checker, tags, companies)
     checker, tags, companies = memory.vocabularies
     read = [path for path in raw.paths if known.get(path, ((),))[0] != seen.get(path)]
-    scratch = checker.for_entries(raw)
-    scratch.problems = []
-    fresh = scratch.entries(raw.entries)
-    unread = tuple(p for p in raw.problems if p.path not in shared)
-    fresh = dataclasses.replace(fresh, problems=unread + fresh.problems)
+    fresh = _file_checks(checker.for_entries(raw), raw)
     for path, checks in _by_file(fresh, read).items():
         known[path] = (seen.get(path, (0, 0, 0, 0)), checks)
     for path in set(known) - set(raw.paths):
         del known[path]
     whole = checker.for_entries(raw)
-    whole.similar_titles = memory.similar_titles if titles else None
+    whole.similar_titles = memory.titles.similar if titles else None
     checked: list[Entry] = []
     for path in raw.paths:
         checks = known[path][1]
