@@ -234,17 +234,28 @@ def make_environment(
         return prefix + url
 
     env.globals.update(base=base, absolute=absolute, config=config)
-    # An entry appears in several lists (home, tags, company, year, kind): render its
-    # list item once per process and reuse it.
-    items: dict[str, Markup] = {}
+    # An entry shows the same way in every list and feed it is in:
+    # each of its fragments is rendered once per process and reused.
+    fragments: dict[tuple[str, ...], str] = {}
 
-    def entry_item(view: EntryView) -> Markup:
-        html = items.get(view.slug)
+    def fragment(name: str, e: EntryView, **values: str) -> str:
+        key = (name, e.slug, *values.values())  # a template is always given the same names
+        html = fragments.get(key)
         if html is None:
-            html = items[view.slug] = Markup(env.get_template("_item.html").render(e=view))
+            html = fragments[key] = env.get_template(name).render(e=e, **values)
         return html
 
-    env.globals["entry_item"] = entry_item
+    # Lists and feeds are joined here rather than looped over in their templates:
+    # they hold most of a site's items, and a template pays for every step of a loop.
+    def entry_items(views: Iterable[EntryView]) -> Markup:
+        return Markup("".join([fragment("_item.html", e) + "\n" for e in views]))
+
+    def feed_entries(items: Iterable[tuple[EntryView, str]]) -> Markup:
+        return Markup(
+            "".join([fragment("_feed_entry.xml", e, updated=updated) for e, updated in items])
+        )
+
+    env.globals.update(entry_items=entry_items, feed_entries=feed_entries)
     return env
 
 
@@ -494,7 +505,7 @@ class _Planner:
         views = self.views
 
         def context() -> dict[str, Any]:
-            items: list[dict[str, Any]] = []
+            items: list[tuple[EntryView, str]] = []
             for entry in shown:
                 view = views[entry.slug]
                 updated = (
@@ -502,16 +513,8 @@ class _Planner:
                     if by_added and entry.added
                     else max(entry.date, entry.added or entry.date)
                 )
-                items.append(
-                    {
-                        "e": view,
-                        "id": f"tag:{authority}:entries/{entry.slug}",
-                        "published": _atom_time(entry.date),
-                        "updated": _atom_time(updated),
-                        "summary": str(view.body),
-                    }
-                )
-            newest = max((str(item["updated"]) for item in items), default=_atom_time_epoch())
+                items.append((view, _atom_time(updated)))
+            newest = max((updated for _, updated in items), default=_atom_time_epoch())
             return {
                 "feed_title": title,
                 "subtitle": subtitle,
