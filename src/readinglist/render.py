@@ -17,6 +17,7 @@ import functools
 import hashlib
 import heapq
 import itertools
+import operator
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -414,6 +415,8 @@ class _Planner:
     version: str
     summaries: Mapping[str, str]
     """Rendered summaries by :func:`body_key`."""
+    page_defaults: dict[str, Any]
+    """The variables every HTML page has, but for its URL and whether search engines skip it."""
     pages: list[Page] = field(default_factory=list)
 
     def add(
@@ -430,18 +433,7 @@ class _Planner:
         path = path or (page_path(url_or_path) if html else url_or_path)
         make = context if callable(context) else _constant(context)
         if html:
-            defaults: dict[str, Any] = {
-                "page_title": "",
-                "description": self.config.description,
-                "url": url_or_path,
-                "og_type": "website",
-                "feeds": _feed_link(f"{self.config.title}: newest entries", "feed.xml"),
-                "prev_url": None,
-                "next_url": None,
-                "noindex": noindex,
-            }
-            make = _merged(defaults, make)
-        sitemap = html and not noindex
+            make = functools.partial(_page_context, self.page_defaults, url_or_path, noindex, make)
         self.pages.append(
             Page(
                 path,
@@ -449,7 +441,7 @@ class _Planner:
                 make,
                 _key(self.version, path, template, *key),
                 url_or_path if html else "",
-                sitemap,
+                html and not noindex,
             )
         )
 
@@ -541,10 +533,11 @@ def _constant(context: dict[str, Any]) -> Callable[[], dict[str, Any]]:
     return lambda: context
 
 
-def _merged(
-    defaults: dict[str, Any], make: Callable[[], dict[str, Any]]
-) -> Callable[[], dict[str, Any]]:
-    return lambda: defaults | make()
+def _page_context(
+    defaults: dict[str, Any], url: str, noindex: bool, make: Callable[[], dict[str, Any]]
+) -> dict[str, Any]:
+    """What every HTML page's template reads, unless the page's own context says otherwise."""
+    return {**defaults, "url": url, "noindex": noindex, **make()}
 
 
 def _atom_time_epoch() -> str:
@@ -585,6 +578,14 @@ def plan_site(
         _fingerprints(catalog, memory),
         version,
         bodies,
+        {
+            "page_title": "",
+            "description": config.description,
+            "og_type": "website",
+            "feeds": _feed_link(f"{config.title}: newest entries", "feed.xml"),
+            "prev_url": None,
+            "next_url": None,
+        },
     )
     _plan_entries(planner, related)
     _plan_lists(planner)
@@ -593,7 +594,7 @@ def plan_site(
     _plan_files(planner)
     copied = {name: (templates / name).read_bytes() for name in COPIED_FILES}
     return SitePlan(
-        tuple(sorted(planner.pages, key=lambda p: p.path)),
+        tuple(sorted(planner.pages, key=operator.attrgetter("path"))),
         environment,
         copied,
         memory.exports,
@@ -622,14 +623,15 @@ def _entry_context(entry: Entry, others: Sequence[str], views: LazyViews) -> dic
 
 
 def _plan_entries(planner: _Planner, related: Mapping[str, tuple[str, ...]]) -> None:
+    fingerprint = planner.fingerprints.__getitem__
     for entry in planner.catalog.entries:
         others = related[entry.slug]
         planner.add(
             f"entries/{entry.slug}/",
             "entry.html",
             functools.partial(_entry_context, entry, others, planner.views),
-            planner.fingerprints[entry.slug],
-            *(planner.fingerprints[s] for s in others),
+            fingerprint(entry.slug),
+            *map(fingerprint, others),
         )
 
 
