@@ -154,17 +154,28 @@ def test_builds_that_remember_the_last_one_give_the_same_site(
 ) -> None:
     out, memory = tmp_path / "site", build.BuildMemory()
     entry = content / "entries" / "hidden-technical-debt.md"
-    text = entry.read_text()
+    added = content / "entries" / "hidden-technical-debt-again.md"
+    tags = content / "tags.yml"
+    text, vocabulary = entry.read_text(), tags.read_text()
     edits = [
-        text + "The classic paper on what ML systems cost to keep.\n",
-        text.replace("title:", "titel:", 1),
-        text.replace("tags: [", "tags: [monitoring, ", 1),
-        text,
+        (entry, text + "The classic paper on what ML systems cost to keep.\n"),
+        (entry, text.replace("title:", "titel:", 1)),
+        (entry, text.replace("tags: [", "tags: [monitoring, ", 1)),
+        # Shown on the pages of the entries it is related to.
+        (entry, text.replace("Hidden Technical Debt", "Hidden Debt", 1)),
+        # Shown by every entry tagged with it.
+        (tags, vocabulary.replace("name: MLOps", "name: ML operations")),
+        (added, text.replace("2015/file", "2016/file").replace("Hidden", "Unseen")),
+        (added, None),
+        (entry, text),
     ]
-    for number, edit in enumerate(edits):
-        entry.write_text(edit)
-        stamp = entry.stat().st_mtime_ns + (number + 1) * 10**9  # file times are coarse
-        os.utime(entry, ns=(stamp, stamp))
+    for number, (path, edit) in enumerate(edits):
+        if edit is None:
+            path.unlink()
+        else:
+            path.write_text(edit)
+            stamp = path.stat().st_mtime_ns + (number + 1) * 10**9  # file times are coarse
+            os.utime(path, ns=(stamp, stamp))
         remembered = _build(content, out, tmp_path / "cache", memory=memory)
         fresh = _build(content, tmp_path / f"fresh-{number}", None)
         assert remembered.problems == fresh.problems

@@ -175,14 +175,24 @@ class RenderMemory:
     """What planning and rendering leave for the next plan in the same process.
 
     ``readinglist serve`` plans the whole site after every edit: entries that did
-    not change keep their fingerprints and their lines in the exports, and the
-    templates stay compiled.
+    not change keep their fingerprints, views, pages and lines in the exports, and
+    the templates stay compiled.
     """
 
     exports: ExportMemory = field(default_factory=ExportMemory)
     templates: TemplateCode = field(default_factory=TemplateCode)
     fingerprints: dict[str, tuple[Entry, str]] = field(default_factory=dict)
     """By entry path: the entry as it was, and its fingerprint."""
+    version: str = ""
+    """The site's version (code, templates, settings, vocabularies) when the views
+    and pages below were made; they are dropped when it changes."""
+    planned: dict[str, str] = field(default_factory=dict)
+    """Each entry's fingerprint in the last plan, by slug."""
+    views: LazyViews | None = None
+    """The last plan's entry views: those of unchanged entries serve the next plan."""
+    entry_pages: dict[str, tuple[tuple[str, ...], Page]] = field(default_factory=dict)
+    """By slug: the fingerprints an entry's page was planned from (its own and its
+    related entries'), and the page."""
 
 
 def body_key(summary: str) -> str:
@@ -571,11 +581,12 @@ def plan_site(
     environment = make_environment(templates, config, memory.templates)
     vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
     version = _key(_code_version(templates), repr(config), vocabulary)
+    fingerprints = _fingerprints(catalog, memory)
     planner = _Planner(
         catalog,
         config,
-        LazyViews(catalog, bodies),
-        _fingerprints(catalog, memory),
+        _kept_views(catalog, bodies, version, fingerprints, memory),
+        fingerprints,
         version,
         bodies,
         {
@@ -587,7 +598,7 @@ def plan_site(
             "next_url": None,
         },
     )
-    _plan_entries(planner, related)
+    _plan_entries(planner, related, memory)
     _plan_lists(planner)
     _plan_indexes(planner)
     _plan_redirects(planner)
@@ -610,6 +621,27 @@ def _fingerprints(catalog: Catalog, memory: RenderMemory) -> dict[str, str]:
     return {entry.slug: fingerprint for entry, fingerprint in kept.values()}
 
 
+def _kept_views(
+    catalog: Catalog,
+    bodies: Mapping[str, str],
+    version: str,
+    fingerprints: dict[str, str],
+    memory: RenderMemory,
+) -> LazyViews:
+    """The last plan's views, less those of entries that changed; new ones if the site's
+    version changed. Its planned entry pages go with them."""
+    views = memory.views
+    if views is None or memory.version != version:
+        views = LazyViews(catalog, bodies)
+        memory.entry_pages = {}
+    else:
+        views.catalog, views.bodies = catalog, bodies
+        for slug in [s for s in views if memory.planned.get(s) != fingerprints.get(s)]:
+            del views[slug]
+    memory.views, memory.version, memory.planned = views, version, fingerprints
+    return views
+
+
 def _entry_context(entry: Entry, others: Sequence[str], views: LazyViews) -> dict[str, Any]:
     view = views[entry.slug]
     description = view.body.striptags() or f"{entry.title}: a {entry.kind} from {entry.year}."
@@ -622,17 +654,30 @@ def _entry_context(entry: Entry, others: Sequence[str], views: LazyViews) -> dic
     }
 
 
-def _plan_entries(planner: _Planner, related: Mapping[str, tuple[str, ...]]) -> None:
+def _plan_entries(
+    planner: _Planner, related: Mapping[str, tuple[str, ...]], memory: RenderMemory
+) -> None:
+    """A page per entry; the last plan's page where the entry and its related ones are
+    unchanged (with the site's version: see :func:`_kept_views`)."""
     fingerprint = planner.fingerprints.__getitem__
+    kept = memory.entry_pages
+    planned: dict[str, tuple[tuple[str, ...], Page]] = {}
     for entry in planner.catalog.entries:
         others = related[entry.slug]
-        planner.add(
-            f"entries/{entry.slug}/",
-            "entry.html",
-            functools.partial(_entry_context, entry, others, planner.views),
-            fingerprint(entry.slug),
-            *map(fingerprint, others),
-        )
+        inputs = (fingerprint(entry.slug), *map(fingerprint, others))
+        known = kept.get(entry.slug)
+        if known is not None and known[0] == inputs:
+            planner.pages.append(known[1])
+        else:
+            planner.add(
+                f"entries/{entry.slug}/",
+                "entry.html",
+                functools.partial(_entry_context, entry, others, planner.views),
+                *inputs,
+            )
+            known = (inputs, planner.pages[-1])
+        planned[entry.slug] = known
+    memory.entry_pages = planned
 
 
 def _plan_lists(planner: _Planner) -> None:
