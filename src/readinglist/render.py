@@ -91,6 +91,8 @@ class LazyViews(dict[str, EntryView]):
         super().__init__()
         self.catalog = catalog
         self.bodies = bodies
+        self.fragments: Fragments = {}
+        """What templates rendered from these views, kept with them."""
 
     def __missing__(self, slug: str) -> EntryView:
         view = self[slug] = entry_view(self.catalog.by_slug[slug], self.catalog, self.bodies)
@@ -225,8 +227,15 @@ def page_url(root: str, number: int) -> str:
     return root if number == 1 else f"{root}page/{number}/"
 
 
+Fragments = dict[str, dict[tuple[str, ...], str]]
+"""By entry slug: its rendered fragments, by template name and the template's values."""
+
+
 def make_environment(
-    templates: Path, config: SiteConfig, compiled: TemplateCode | None = None
+    templates: Path,
+    config: SiteConfig,
+    compiled: TemplateCode | None = None,
+    fragments: Fragments | None = None,
 ) -> Environment:
     """Jinja with autoescaping, strict undefined variables and the site's link helpers."""
     env = Environment(
@@ -245,15 +254,19 @@ def make_environment(
         return prefix + url
 
     env.globals.update(base=base, absolute=absolute, config=config)
-    # An entry shows the same way in every list and feed it is in:
-    # each of its fragments is rendered once per process and reused.
-    fragments: dict[tuple[str, ...], str] = {}
+    # An entry shows the same way in every list and feed it is in: each of its
+    # fragments is rendered once per process and reused, and by the next plan if
+    # ``fragments`` outlives this one.
+    rendered: Fragments = fragments if fragments is not None else {}
 
     def fragment(name: str, e: EntryView, **values: str) -> str:
-        key = (name, e.slug, *values.values())  # a template is always given the same names
-        html = fragments.get(key)
+        made = rendered.get(e.slug)
+        if made is None:
+            made = rendered[e.slug] = {}
+        key = (name, *values.values())  # a template is always given the same names
+        html = made.get(key)
         if html is None:
-            html = fragments[key] = env.get_template(name).render(e=e, **values)
+            html = made[key] = env.get_template(name).render(e=e, **values)
         return html
 
     # Lists and feeds are joined here rather than looped over in their templates:
@@ -578,14 +591,15 @@ def plan_site(
     if related is None:
         related = related_entries(catalog, config.related_count)
     memory = memory if memory is not None else RenderMemory()
-    environment = make_environment(templates, config, memory.templates)
     vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
     version = _key(_code_version(templates), repr(config), vocabulary)
     fingerprints = _fingerprints(catalog, memory)
+    views = _kept_views(catalog, bodies, version, fingerprints, memory)
+    environment = make_environment(templates, config, memory.templates, views.fragments)
     planner = _Planner(
         catalog,
         config,
-        _kept_views(catalog, bodies, version, fingerprints, memory),
+        views,
         fingerprints,
         version,
         bodies,
@@ -628,8 +642,8 @@ def _kept_views(
     fingerprints: dict[str, str],
     memory: RenderMemory,
 ) -> LazyViews:
-    """The last plan's views, less those of entries that changed; new ones if the site's
-    version changed. Its planned entry pages go with them."""
+    """The last plan's views and their fragments, less those of entries that changed;
+    new ones if the site's version changed. Its planned entry pages go with them."""
     views = memory.views
     if views is None or memory.version != version:
         views = LazyViews(catalog, bodies)
@@ -638,6 +652,7 @@ def _kept_views(
         views.catalog, views.bodies = catalog, bodies
         for slug in [s for s in views if memory.planned.get(s) != fingerprints.get(s)]:
             del views[slug]
+            views.fragments.pop(slug, None)
     memory.views, memory.version, memory.planned = views, version, fingerprints
     return views
 
