@@ -41,6 +41,7 @@ from readinglist.render import (
     RenderMemory,
     SitePlan,
     body_key,
+    compile_templates,
     plan_site,
     related_entries,
     related_key,
@@ -427,6 +428,8 @@ def _build_site(
     rendering = memory.rendering if memory is not None else None
     plan = plan_site(catalog, config, bodies, templates, related, rendering)
     if background is not None:
+        # This process would wait for the summaries anyway.
+        compile_templates(plan)
         fresh, warnings = background.result()
     else:
         fresh = render_bodies(missing)

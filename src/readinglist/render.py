@@ -1017,6 +1017,14 @@ def vocabulary_key(catalog: Catalog) -> str:
     return _key(repr(sorted(catalog.tags.items())), repr(sorted(catalog.companies.items())))
 
 
+def compile_templates(plan: SitePlan) -> None:
+    """Compile every template of the plan now: processes forked after share them,
+    where each would otherwise compile its own."""
+    for name in plan.environment.list_templates():
+        if name not in plan.copied:
+            plan.environment.get_template(name)
+
+
 def render_page(plan: SitePlan, page: Page) -> bytes:
     """The bytes of one output file."""
     if page.template in plan.copied:
