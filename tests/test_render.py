@@ -313,6 +313,20 @@ def test_lists_paginate_with_prev_and_next(catalog: Catalog) -> None:
     assert "page 2 of 3" in tag_page
 
 
+def test_a_long_list_links_the_first_last_and_nearby_pages(catalog: Catalog) -> None:
+    files = render_site(catalog, SiteConfig(page_size=1))
+    assert "page/6/index.html" in files and "page/7/index.html" not in files
+
+    def numbers(path: str) -> list[str]:
+        pages = files[path].decode().split('<nav class="pages"', 1)[1].split("</nav>", 1)[0]
+        return re.findall(r"<li>(?:<a[^>]*>)?(\d+|…)", pages)
+
+    assert numbers("index.html") == ["1", "2", "3", "…", "6"]
+    assert numbers("page/3/index.html") == ["1", "2", "3", "4", "5", "6"]
+    assert numbers("page/6/index.html") == ["1", "…", "4", "5", "6"]
+    assert '<a aria-current="page" href="/page/6/">6</a>' in files["page/6/index.html"].decode()
+
+
 def test_the_real_catalog_size_fits_on_one_page(files: dict[str, bytes]) -> None:
     assert not any("/page/" in path or path.startswith("page/") for path in files)
     assert b'rel="next"' not in files["index.html"]

@@ -41,6 +41,8 @@ COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
 """Files from the templates folder published as they are."""
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HOME_TOP_TAGS = 12
+PAGER_REACH = 2
+"""Pages a list's page links to on each side of itself, besides the first and the last."""
 _CODE_FILES = ("render.py", "markup.py", "export.py", "config.py")
 
 
@@ -81,7 +83,8 @@ class Pager:
     count: int
     prev_url: str | None
     next_url: str | None
-    links: tuple[tuple[int, str], ...]
+    links: tuple[tuple[int | None, str], ...]
+    """(number, URL) of the pages linked, in order; ``(None, "")`` where pages are left out."""
 
 
 class LazyViews(dict[str, EntryView]):
@@ -396,8 +399,24 @@ def _pager(root: str, number: int, count: int) -> Pager:
         count=count,
         prev_url=page_url(root, number - 1) if number > 1 else None,
         next_url=page_url(root, number + 1) if number < count else None,
-        links=tuple((n, page_url(root, n)) for n in range(1, count + 1)),
+        links=_page_links(root, number, count),
     )
+
+
+def _page_links(root: str, number: int, count: int) -> tuple[tuple[int | None, str], ...]:
+    # A hundred numbered links on every page of a long list help nobody: the first,
+    # the last and the nearby pages are linked, and a gap marks what is left out.
+    near = range(max(1, number - PAGER_REACH), min(count, number + PAGER_REACH) + 1)
+    links: list[tuple[int | None, str]] = []
+    previous = 0
+    for n in sorted({1, count, *near}):
+        if n == previous + 2:
+            links.append((previous + 1, page_url(root, previous + 1)))  # no gap of one page
+        elif n > previous + 2:
+            links.append((None, ""))
+        links.append((n, page_url(root, n)))
+        previous = n
+    return tuple(links)
 
 
 def _bar_chart(chart_id: str, title: str, rows: Sequence[tuple[str, int]]) -> Markup:
