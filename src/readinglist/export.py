@@ -207,16 +207,18 @@ def catalog_markdown(
     # An entry's line is the same under each of its tags: made once.
     known = memory.markdown_lines if memory is not None else {}
     entry_lines: dict[str, tuple[Entry, str, str]] = {}
+    line_of: dict[str, str] = {}
+    for entry in catalog.entries:
+        if not entry.tags:
+            continue
+        company = catalog.companies.get(entry.company or "")
+        name = company.name if company else ""
+        line = remembered(known, entry, name) or _entry_line(catalog, entry, render)
+        entry_lines[entry.path] = (entry, name, line)
+        line_of[entry.path] = line
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
-        for entry in entries:
-            made = entry_lines.get(entry.path)
-            if made is None:
-                company = catalog.companies.get(entry.company or "")
-                name = company.name if company else ""
-                line = remembered(known, entry, name) or _entry_line(catalog, entry, render)
-                made = entry_lines[entry.path] = (entry, name, line)
-            lines.append(made[2])
+        lines += [line_of[entry.path] for entry in entries]
     if memory is not None:
         memory.markdown_lines = entry_lines
     return "\n".join(lines) + "\n"
