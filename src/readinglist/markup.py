@@ -12,10 +12,12 @@ Pure: reads and writes nothing.
 
 from __future__ import annotations
 
+import importlib.util
 import re
 from collections.abc import Callable
+from pathlib import Path
 
-# markdown, nh3 and importlib.metadata are imported where they are used: a large
+# markdown and nh3 are imported where they are used: a large
 # build renders the summaries in a second process, and the first never needs them.
 
 ALLOWED_TAGS: frozenset[str] = frozenset(
@@ -112,7 +114,20 @@ def render_markdown(text: str) -> str:
 
 
 def renderer_version() -> str:
-    """Which Markdown and nh3 produced a fragment: rendered summaries are cached per version."""
-    from importlib import metadata
+    """Which Markdown and nh3 produce fragments: rendered summaries are cached per version.
 
-    return f"markdown {metadata.version('markdown')}, nh3 {metadata.version('nh3')}"
+    Told by the installed packages' files, which an upgrade or a reinstall replaces,
+    so a build that renders no summary never imports them.
+    """
+    found = []
+    for name in ("markdown", "nh3"):
+        spec = importlib.util.find_spec(name)
+        try:
+            if spec is None or not spec.origin:
+                raise FileNotFoundError(name)
+            info = Path(spec.origin).stat()
+        except OSError:
+            found.append(f"{name} missing")
+            continue
+        found.append(f"{name} {spec.origin} {info.st_size} {info.st_mtime_ns}")
+    return ", ".join(found)
