@@ -7,10 +7,11 @@ fork; the callers use this only to spread work over cores, never for safety.
 
 from __future__ import annotations
 
-import multiprocessing
 from collections.abc import Callable
-from multiprocessing.connection import Connection
-from typing import Any, Generic, TypeVar
+from typing import TYPE_CHECKING, Any, Generic, TypeVar
+
+if TYPE_CHECKING:
+    from multiprocessing.connection import Connection
 
 T = TypeVar("T")
 
@@ -23,6 +24,10 @@ class Forked(Generic[T]):
     """``target(*args)`` computing in a forked process; ``result()`` waits for its value."""
 
     def __init__(self, target: Callable[..., T], *args: object) -> None:
+        # Imported here: a build that forks nothing (a small one, or a rebuild after an
+        # edit) is spared the import.
+        import multiprocessing
+
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
         self._process = context.Process(target=_send_result, args=(send, target, args))

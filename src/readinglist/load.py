@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import operator
 import os
 import re
 from collections.abc import Callable, Iterator
@@ -88,6 +89,7 @@ _PLAIN_KEYS = frozenset(
 _INDICATORS = frozenset("-?:,[]{}#&*!|>'\"%@`")
 _FLOW_UNSAFE_RE = re.compile(r"[\[\]{}#:'\"\t]")
 _ISO_DATE_RE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_NAME = operator.attrgetter("name")
 _CLOSING_RE = re.compile(r"^(?:---|\.\.\.)[ \t]*$", re.MULTILINE)
 
 
@@ -671,7 +673,7 @@ def _load_content(
     else:
         try:
             with os.scandir(entries_dir) as scan:
-                items = sorted((i for i in scan if not i.name.startswith(".")), key=_name)
+                items = sorted((i for i in scan if not i.name.startswith(".")), key=_NAME)
             part, parts = share
             items = items[part * len(items) // parts : (part + 1) * len(items) // parts]
         except OSError as exc:
@@ -697,7 +699,3 @@ def _load_content(
         tuple(problems),
         tuple(item.path for item in items),
     )
-
-
-def _name(item: os.DirEntry[str]) -> str:
-    return item.name
