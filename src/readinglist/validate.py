@@ -84,6 +84,9 @@ class Validated:
     title_lines: Mapping[str, int] = dataclasses.field(default_factory=dict)
     """The line of each catalog entry's title, by path: for :func:`near_duplicate_titles`
     when the caller looks for them itself."""
+    url_keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
+    """Each catalog entry's URL normalised, by path: two entries with the same one are
+    the same resource."""
 
     @property
     def ok(self) -> bool:
@@ -431,6 +434,8 @@ class _Checker:
             similar_titles
         )
         """Finds near-duplicate titles; None leaves them to the caller."""
+        self.similar_names = True
+        """Whether to look for near-duplicate names in the vocabularies."""
 
     def lookup_key(self, name: str) -> str:
         key = self.lookup_keys.get(name)
@@ -571,6 +576,8 @@ class _Checker:
     def near_duplicates(
         self, path: str, names: Mapping[str, str], lines: Mapping[str, int], kind: str
     ) -> None:
+        if not self.similar_names:
+            return
         # In file order, so the warning lands on the later one, usually the newcomer.
         idents = sorted(names, key=lambda ident: (lines.get(ident, 0), ident))
         keys = [lookup_key(names[ident]) for ident in idents]
@@ -887,10 +894,11 @@ class _Checker:
         self.single_use_tags()
         entries = self.duplicate_urls(checked)
         title_lines = {entry.path: self.lines[entry.path][0] for entry in entries}
+        url_keys = {entry.path: self.url_keys[entry.path] for entry in entries}
         if self.similar_titles is not None:
             self.problems += near_duplicate_titles(entries, title_lines, self.similar_titles)
         catalog = Catalog.build(entries, tags, companies)
-        return Validated(catalog, tuple(sort_problems(self.problems)), title_lines)
+        return Validated(catalog, tuple(sort_problems(self.problems)), title_lines, url_keys)
 
     def for_entries(self, raw: RawContent) -> _Checker:
         """A checker with this one's vocabularies and no entries checked yet."""
@@ -1063,6 +1071,24 @@ def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
         return _file_checks(checker, raw)
 
 
+def check_some_entries(
+    content_dir: str | os.PathLike[str],
+    today: datetime.date,
+    keep: Callable[[os.DirEntry[str]], bool],
+) -> tuple[RawContent, EntryChecks, dict[str, Tag], dict[str, Company]]:
+    """Read the vocabularies and the entry files ``keep`` does not keep, and check those
+    files one by one: for a caller that has everything else from an earlier check of an
+    unchanged folder. Neither the checks across entries nor those of the vocabularies'
+    names against each other are made; the vocabularies' other problems are left out.
+    """
+    with collector_paused():
+        raw = load_content(content_dir, keep=keep)
+        checker = _Checker(raw, today)
+        checker.similar_names = False
+        tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
+        return raw, _file_checks(checker, raw), tags, companies
+
+
 def _file_checks(checker: _Checker, raw: RawContent) -> EntryChecks:
     """``raw``'s entry files checked one by one, with what reading them found."""
     checked = checker.entries(raw.entries)
@@ -1106,19 +1132,20 @@ class CheckMemory:
 
 @dataclass
 class TitleMemory:
-    """The last answer of :func:`similar_titles`, and each title's blocking keys.
+    """The last answer of :func:`similar_titles`, and which titles hold each blocking key.
 
     Two titles are compared only when they share a blocking key, and whether they
     are alike depends on those two alone. So when a few titles change in place,
     only they and the titles sharing a key with them are compared again; the other
-    pairs stand. A list of another length is compared afresh.
+    pairs stand. A list of another length is compared afresh. Plain data, so a
+    build can keep it on disk for the next.
     """
 
     titles: tuple[str, ...] = ()
     pairs: set[tuple[int, int]] = dataclasses.field(default_factory=set)
-    keys: list[set[str | tuple[str, ...]]] = dataclasses.field(default_factory=list)
-    holders: dict[str | tuple[str, ...], set[int]] = dataclasses.field(default_factory=dict)
-    """Each blocking key's titles, by position."""
+    holders: dict[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
+    """Each blocking key (as :func:`_title_keys` gives it), and the titles holding it,
+    by position."""
 
     MOST_CHANGED = 20
     """More changed titles than this are compared afresh."""
@@ -1141,24 +1168,28 @@ class TitleMemory:
 
     def _afresh(self, titles: tuple[str, ...]) -> None:
         self.pairs = set(similar_titles(titles))
-        self.keys = [_title_keys(title) for title in titles]
-        self.holders = {}
-        for position, keys in enumerate(self.keys):
-            for key in keys:
-                self.holders.setdefault(key, set()).add(position)
+        holders: dict[str, list[int]] = {}
+        for position, title in enumerate(titles):
+            for key in _title_keys(title):
+                holders.setdefault(key, []).append(position)
+        self.holders = {key: tuple(held) for key, held in holders.items()}
 
     def _again(self, titles: tuple[str, ...], changed: list[int]) -> None:
+        holders = self.holders
         for position in changed:
-            for key in self.keys[position]:
-                self.holders[key].discard(position)
-            self.keys[position] = _title_keys(titles[position])
-            for key in self.keys[position]:
-                self.holders.setdefault(key, set()).add(position)
+            for key in _title_keys(self.titles[position]):
+                held = tuple(p for p in holders.get(key, ()) if p != position)
+                if held:
+                    holders[key] = held
+                else:
+                    holders.pop(key, None)
         moved = set(changed)
         near = set(moved)
         for position in changed:
-            for key in self.keys[position]:
-                near |= self.holders[key]
+            for key in _title_keys(titles[position]):
+                held = holders.get(key, ())
+                near.update(held)
+                holders[key] = tuple(sorted({*held, position}))
         group = sorted(near)
         found = {
             (group[a], group[b])
@@ -1168,9 +1199,10 @@ class TitleMemory:
         self.pairs = {pair for pair in self.pairs if not moved & set(pair)} | found
 
 
-def _title_keys(title: str) -> set[str | tuple[str, ...]]:
-    """The blocking keys :func:`similar_titles` files a title under."""
-    return set(_blocking_keys(" ".join(normalise_title(title).split())))
+def _title_keys(title: str) -> set[str]:
+    """The blocking keys :func:`similar_titles` files a title under, each as one string."""
+    keys = _blocking_keys(" ".join(normalise_title(title).split()))
+    return {key if isinstance(key, str) else "\x1f".join(key) for key in keys}
 
 
 def _signature(info: os.stat_result) -> Signature:
