@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from readinglist.config import SiteConfig
 from readinglist.export import ExportMemory, catalog_json, catalog_markdown
 from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Entry, remembered
+from readinglist.model import Catalog, Entry
 from readinglist.validate import slugify
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -44,6 +44,7 @@ HOME_TOP_TAGS = 12
 PAGER_REACH = 2
 """Pages a list's page links to on each side of itself, besides the first and the last."""
 _CODE_FILES = ("render.py", "markup.py", "export.py", "config.py")
+_SLUG = operator.attrgetter("slug")
 
 
 @dataclass(frozen=True)
@@ -146,6 +147,15 @@ class Page:
 
 
 @dataclass(frozen=True)
+class Edited:
+    """Entries edited in place since the last build, by slug."""
+
+    changed: frozenset[str]
+    listed: frozenset[str]
+    """Those among them whose :func:`listed_fields` changed."""
+
+
+@dataclass(frozen=True)
 class SitePlan:
     """Every output file of a site, and what renders them."""
 
@@ -154,6 +164,8 @@ class SitePlan:
     copied: Mapping[str, bytes] = field(default_factory=dict)
     exports: ExportMemory = field(default_factory=ExportMemory)
     """Entries' lines in catalog.json and list.md, which may outlive this plan."""
+    partial: bool = False
+    """Only the files that show some entries are planned: the others are as they were."""
 
 
 class TemplateCode(BytecodeCache):
@@ -186,8 +198,8 @@ class RenderMemory:
 
     exports: ExportMemory = field(default_factory=ExportMemory)
     templates: TemplateCode = field(default_factory=TemplateCode)
-    fingerprints: dict[str, tuple[Entry, str]] = field(default_factory=dict)
-    """By entry path: the entry as it was, and its fingerprint."""
+    fingerprints: dict[str, tuple[Entry, str, str]] = field(default_factory=dict)
+    """By entry path: the entry as it was, its fingerprint and its listed fingerprint."""
     version: str = ""
     """The site's version (code, templates, settings, vocabularies) when the views
     and pages below were made; they are dropped when it changes."""
@@ -293,6 +305,17 @@ def _code_version(templates: Path) -> str:
         if path.is_file():
             digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x00")
     return digest.hexdigest()
+
+
+def listed_fields(entry: Entry) -> tuple[object, ...]:
+    """What lists, feeds aside, and related entries show of an entry: not its summary,
+    authors or the day it was added."""
+    return (entry.slug, entry.title, entry.url, entry.date, entry.tags, entry.company, entry.kind)
+
+
+def listed_fingerprint(entry: Entry) -> str:
+    """Changes whenever anything a list shows of an entry changes."""
+    return _key(repr(listed_fields(entry)))
 
 
 def entry_fingerprint(entry: Entry) -> str:
@@ -454,11 +477,15 @@ class _Planner:
     config: SiteConfig
     views: LazyViews
     fingerprints: Mapping[str, str]
+    listed: Mapping[str, str]
+    """Each entry's :func:`listed_fingerprint`, by slug."""
     version: str
     summaries: Mapping[str, str]
     """Rendered summaries by :func:`body_key`."""
     page_defaults: dict[str, Any]
     """The variables every HTML page has, but for its URL and whether search engines skip it."""
+    edited: Edited | None = None
+    """When given, only the files that show these entries are planned."""
     pages: list[Page] = field(default_factory=list)
 
     def add(
@@ -490,6 +517,14 @@ class _Planner:
     def fps(self, entries: Iterable[Entry]) -> list[str]:
         return [self.fingerprints[e.slug] for e in entries]
 
+    def listed_fps(self, entries: Iterable[Entry]) -> list[str]:
+        return [self.listed[e.slug] for e in entries]
+
+    def lists(self, entries: Iterable[Entry]) -> bool:
+        """Whether lists of these entries are planned."""
+        edited = self.edited
+        return edited is None or not edited.listed.isdisjoint(map(_SLUG, entries))
+
     def entry_list(
         self,
         root: str,
@@ -503,6 +538,8 @@ class _Planner:
         count = max(1, -(-len(entries) // size))
         for number in range(1, count + 1):
             chunk = entries[(number - 1) * size : number * size]
+            if not self.lists(chunk):
+                continue
             pager = _pager(root, number, count)
             title = context.get("page_title", "")
             page_context = context | {
@@ -522,7 +559,7 @@ class _Planner:
                 str(count),
                 str(len(entries)),
                 *key,
-                *self.fps(chunk),
+                *self.listed_fps(chunk),
             )
 
     def feed(
@@ -535,6 +572,9 @@ class _Planner:
         by_added: bool = False,
     ) -> None:
         shown = entries[: self.config.feed_size]
+        edited = self.edited
+        if edited is not None and edited.changed.isdisjoint(map(_SLUG, shown)):
+            return
         authority = self.config.feed_id_authority
         views = self.views
 
@@ -566,7 +606,7 @@ class _Planner:
             title,
             subtitle,
             page,
-            *self.fps(entries[: self.config.feed_size]),
+            *self.fps(shown),
             html=False,
         )
 
@@ -597,6 +637,7 @@ def plan_site(
     templates: Path = DEFAULT_TEMPLATES,
     related: Mapping[str, tuple[str, ...]] | None = None,
     memory: RenderMemory | None = None,
+    edited: Edited | None = None,
 ) -> SitePlan:
     """Every output file with its inputs' key.
 
@@ -604,6 +645,12 @@ def plan_site(
     render, so the caller may fill them in after planning; ``related`` is what
     :func:`related_entries` gives for this catalog, when the caller kept it;
     ``memory`` is what the last plan left, when the caller kept it.
+
+    ``edited`` plans just the files that show the entries edited: for a caller
+    that knows the last build's site and that only these entries changed, in what
+    they show but not in where they are listed (their dates, tags, company, kind
+    and the day they were added are as they were). The other files would be
+    planned with the same keys as before.
     """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
@@ -612,7 +659,7 @@ def plan_site(
     memory = memory if memory is not None else RenderMemory()
     vocabulary = repr((sorted(catalog.tags.items()), sorted(catalog.companies.items())))
     version = _key(_code_version(templates), repr(config), vocabulary)
-    fingerprints = _fingerprints(catalog, memory)
+    fingerprints, listed = _fingerprints(catalog, memory)
     views = _kept_views(catalog, bodies, version, fingerprints, memory)
     environment = make_environment(templates, config, memory.templates, views.fragments)
     planner = _Planner(
@@ -620,6 +667,7 @@ def plan_site(
         config,
         views,
         fingerprints,
+        listed,
         version,
         bodies,
         {
@@ -630,11 +678,14 @@ def plan_site(
             "prev_url": None,
             "next_url": None,
         },
+        edited,
     )
     _plan_entries(planner, related, memory)
     _plan_lists(planner)
-    _plan_indexes(planner)
-    _plan_redirects(planner)
+    if edited is None:
+        # These show counts, names and URLs, never what an entry says.
+        _plan_indexes(planner)
+        _plan_redirects(planner)
     _plan_files(planner)
     copied = {name: (templates / name).read_bytes() for name in COPIED_FILES}
     return SitePlan(
@@ -642,16 +693,23 @@ def plan_site(
         environment,
         copied,
         memory.exports,
+        partial=edited is not None,
     )
 
 
-def _fingerprints(catalog: Catalog, memory: RenderMemory) -> dict[str, str]:
+def _fingerprints(catalog: Catalog, memory: RenderMemory) -> tuple[dict[str, str], dict[str, str]]:
+    """Each entry's fingerprint and listed fingerprint, by slug."""
     known = memory.fingerprints
-    kept: dict[str, tuple[Entry, str]] = {}
+    kept: dict[str, tuple[Entry, str, str]] = {}
     for entry in catalog.entries:
-        kept[entry.path] = (entry, remembered(known, entry) or entry_fingerprint(entry))
+        # remembered(), inlined: this runs for every entry at every rebuild.
+        found = known.get(entry.path)
+        if found is None or (found[0] is not entry and found[0] != entry):
+            found = (entry, entry_fingerprint(entry), listed_fingerprint(entry))
+        kept[entry.path] = found
     memory.fingerprints = kept
-    return {entry.slug: fingerprint for entry, fingerprint in kept.values()}
+    fingerprints = {entry.slug: fingerprint for entry, fingerprint, _ in kept.values()}
+    return fingerprints, {entry.slug: listed for entry, _, listed in kept.values()}
 
 
 def _kept_views(
@@ -694,11 +752,19 @@ def _plan_entries(
     """A page per entry; the last plan's page where the entry and its related ones are
     unchanged (with the site's version: see :func:`_kept_views`)."""
     fingerprint = planner.fingerprints.__getitem__
+    listed = planner.listed.__getitem__
     kept = memory.entry_pages
     planned: dict[str, tuple[tuple[str, ...], Page]] = {}
+    edited = planner.edited
     for entry in planner.catalog.entries:
         others = related[entry.slug]
-        inputs = (fingerprint(entry.slug), *map(fingerprint, others))
+        if (
+            edited is not None
+            and entry.slug not in edited.changed
+            and edited.listed.isdisjoint(others)
+        ):
+            continue
+        inputs = (fingerprint(entry.slug), *map(listed, others))
         known = kept.get(entry.slug)
         if known is not None and known[0] == inputs:
             planner.pages.append(known[1])
@@ -711,7 +777,10 @@ def _plan_entries(
             )
             known = (inputs, planner.pages[-1])
         planned[entry.slug] = known
-    memory.entry_pages = planned
+    if edited is None:
+        memory.entry_pages = planned
+    else:
+        memory.entry_pages.update(planned)
 
 
 def _plan_lists(planner: _Planner) -> None:
@@ -814,6 +883,8 @@ def _plan_new(planner: _Planner) -> None:
     feed = _feed_link(f"New in {config.title}", "new/feed.xml")
     for number in range(1, count + 1):
         chunk = added[(number - 1) * size : number * size]
+        if not planner.lists(chunk):
+            continue
         days = [
             {
                 "iso": day.isoformat(),
@@ -839,7 +910,7 @@ def _plan_new(planner: _Planner) -> None:
             str(number),
             str(count),
             *(f"{e.added}" for e in chunk),
-            *planner.fps(chunk),
+            *planner.listed_fps(chunk),
         )
     planner.feed(
         "new/feed.xml",
@@ -1003,13 +1074,20 @@ def _plan_redirects(planner: _Planner) -> None:
 
 def _plan_files(planner: _Planner) -> None:
     catalog, config = planner.catalog, planner.config
+    if planner.edited is None:
+        html_urls = sorted(
+            p.url for p in planner.pages if p.sitemap and p.path.endswith("index.html")
+        )
+        planner.add("sitemap.xml", "sitemap.xml", {"urls": html_urls}, *html_urls, html=False)
+        robots = "User-agent: *\nAllow: /\n"
+        if config.origin:
+            robots += f"Sitemap: {config.origin}{config.base_path}sitemap.xml\n"
+        planner.add("robots.txt", "robots.txt", {"text": robots}, robots, html=False)
+        for name in COPIED_FILES:
+            planner.add(name, name, {}, html=False)
+    elif not planner.edited.changed:
+        return
     every_entry = sorted(planner.fingerprints.values())
-    html_urls = sorted(p.url for p in planner.pages if p.sitemap and p.path.endswith("index.html"))
-    planner.add("sitemap.xml", "sitemap.xml", {"urls": html_urls}, *html_urls, html=False)
-    robots = "User-agent: *\nAllow: /\n"
-    if config.origin:
-        robots += f"Sitemap: {config.origin}{config.base_path}sitemap.xml\n"
-    planner.add("robots.txt", "robots.txt", {"text": robots}, robots, html=False)
     planner.add(
         "catalog.json",
         "catalog.json",
@@ -1028,8 +1106,6 @@ def _plan_files(planner: _Planner) -> None:
         config.description,
         html=False,
     )
-    for name in COPIED_FILES:
-        planner.add(name, name, {}, html=False)
 
 
 def vocabulary_key(catalog: Catalog) -> str:
