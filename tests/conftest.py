@@ -1,12 +1,15 @@
-"""Session fixtures for the site tests: the fixture catalog built and served at a domain root
-and under a path prefix, and Debian's Chromium driven by Playwright.
+"""Fixtures: a copy of the fixture catalog's content to edit; and for the site tests, the
+fixture catalog built and served at a domain root and under a path prefix, and Debian's
+Chromium driven by Playwright.
 
 Each build and the browser start once per test session, and only when a test asks for them.
 """
 
 from __future__ import annotations
 
+import shutil
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -15,6 +18,14 @@ from sitecheck import FIXTURE_CONTENT, ServedSite, build_site, launch_chromium, 
 
 PREFIX = "/readinglist/"
 """Where a GitHub Pages project site lives: under its repository's name."""
+
+
+@pytest.fixture
+def content(tmp_path: Path) -> Path:
+    """A copy of the fixture catalog's content folder, for a test to edit."""
+    copy = tmp_path / "content"
+    shutil.copytree(FIXTURE_CONTENT, copy)
+    return copy
 
 
 @pytest.fixture(scope="session")

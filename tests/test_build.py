@@ -2,58 +2,27 @@
 
 from __future__ import annotations
 
-import datetime
-import json
 import os
 import re
-import shutil
 from pathlib import Path
 
 import pytest
 
+from builds import TODAY, build_fixture, files_under
 from readinglist import build, render
 from readinglist.build import build_site
 from readinglist.cli import main
 from readinglist.config import SiteConfig
 from readinglist.load import load_content
+from readinglist.record import read_plain
 from readinglist.validate import validate
-
-FIXTURE = Path(__file__).parent / "fixtures" / "content"
-TODAY = datetime.date(2026, 11, 24)
-
-
-def _tree(root: Path) -> dict[str, bytes]:
-    return {
-        path.relative_to(root).as_posix(): path.read_bytes()
-        for path in sorted(root.rglob("*"))
-        if path.is_file()
-    }
-
-
-@pytest.fixture
-def content(tmp_path: Path) -> Path:
-    copy = tmp_path / "content"
-    shutil.copytree(FIXTURE, copy)
-    return copy
-
-
-def _build(content: Path, out: Path, cache: Path | None, **options: object) -> build.BuildResult:
-    return build_site(
-        content,
-        out,
-        SiteConfig(),
-        today=TODAY,
-        cache_dir=cache,
-        search=False,
-        **options,  # type: ignore[arg-type]
-    )
 
 
 def test_a_build_writes_the_rendered_site(content: Path, tmp_path: Path) -> None:
     out = tmp_path / "site"
-    result = _build(content, out, tmp_path / "cache")
+    result = build_fixture(content, out, tmp_path / "cache")
     assert result.ok
-    written = _tree(out)
+    written = files_under(out)
     validated = validate(load_content(content), TODAY)
     assert written == render.render_site(validated.catalog, SiteConfig())
     assert result.files == len(written)
@@ -62,9 +31,9 @@ def test_a_build_writes_the_rendered_site(content: Path, tmp_path: Path) -> None
 
 
 def test_two_builds_are_byte_identical(content: Path, tmp_path: Path) -> None:
-    _build(content, tmp_path / "one", None)
-    _build(content, tmp_path / "two", tmp_path / "cache", workers=1)
-    assert _tree(tmp_path / "one") == _tree(tmp_path / "two")
+    build_fixture(content, tmp_path / "one", None)
+    build_fixture(content, tmp_path / "two", tmp_path / "cache", workers=1)
+    assert files_under(tmp_path / "one") == files_under(tmp_path / "two")
 
 
 def test_nothing_is_written_while_the_catalog_has_an_error(content: Path, tmp_path: Path) -> None:
@@ -74,7 +43,7 @@ def test_nothing_is_written_while_the_catalog_has_an_error(content: Path, tmp_pa
         "tags: [mlops]\n---\n",
         encoding="utf-8",
     )
-    result = _build(content, out, tmp_path / "cache")
+    result = build_fixture(content, out, tmp_path / "cache")
     assert not result.ok
     assert any("broken.md:4: date:" in p.format() for p in result.problems)
     assert not out.exists()
@@ -85,21 +54,21 @@ def test_a_failed_build_leaves_the_previous_site_exactly_as_it_was(
     content: Path, tmp_path: Path
 ) -> None:
     out = tmp_path / "site"
-    _build(content, out, tmp_path / "cache")
-    before = _tree(out)
+    build_fixture(content, out, tmp_path / "cache")
+    before = files_under(out)
     entry = content / "entries" / "michelangelo.md"
     entry.write_text(entry.read_text().replace("date: 2017-09-05", "date: 2017-13-05"))
-    assert not _build(content, out, tmp_path / "cache").ok
-    assert _tree(out) == before
+    assert not build_fixture(content, out, tmp_path / "cache").ok
+    assert files_under(out) == before
 
 
 def test_an_interrupted_build_leaves_the_previous_site_and_the_next_one_recovers(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
-    _build(content, out, cache)
-    _build(content, out, cache)  # now a previous site sits beside the live one
-    before = _tree(out)
+    build_fixture(content, out, cache)
+    build_fixture(content, out, cache)  # now a previous site sits beside the live one
+    before = files_under(out)
     entry = content / "entries" / "michelangelo.md"
     entry.write_text(entry.read_text().replace("Meet Michelangelo", "Meet Michelangelo again"))
     calls = 0
@@ -114,13 +83,13 @@ def test_an_interrupted_build_leaves_the_previous_site_and_the_next_one_recovers
 
     monkeypatch.setattr(build, "render_page", render_then_fail)
     with pytest.raises(KeyboardInterrupt):
-        _build(content, out, cache, workers=1)
+        build_fixture(content, out, cache, workers=1)
     assert calls > 3
-    assert _tree(out) == before
+    assert files_under(out) == before
     monkeypatch.setattr(build, "render_page", real_render_page)
-    _build(content, out, cache)
-    _build(content, tmp_path / "fresh", None)
-    assert _tree(out) == _tree(tmp_path / "fresh")
+    build_fixture(content, out, cache)
+    build_fixture(content, tmp_path / "fresh", None)
+    assert files_under(out) == files_under(tmp_path / "fresh")
     assert "Meet Michelangelo again" in (out / "entries/michelangelo/index.html").read_text()
 
 
@@ -128,25 +97,25 @@ def test_a_rebuild_after_one_edit_renders_only_what_depends_on_it(
     content: Path, tmp_path: Path
 ) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
-    first = _build(content, out, cache)
-    unchanged = _build(content, out, cache)
+    first = build_fixture(content, out, cache)
+    unchanged = build_fixture(content, out, cache)
     assert unchanged.rendered == 0
-    again = _build(content, out, cache)
+    again = build_fixture(content, out, cache)
     assert (again.rendered, again.written) == (0, 0)
-    before = _tree(out)
+    before = files_under(out)
 
     entry = content / "entries" / "hidden-technical-debt.md"
     entry.write_text(entry.read_text() + "The classic paper on what ML systems cost to keep.\n")
-    edited = _build(content, out, cache)
-    after = _tree(out)
+    edited = build_fixture(content, out, cache)
+    after = files_under(out)
     changed = sorted(path for path in after if after[path] != before.get(path))
     assert 0 < edited.rendered < first.rendered / 2
     assert "entries/hidden-technical-debt/index.html" in changed
     assert "tags/mlops/feed.xml" in changed
     assert "companies/uber/index.html" not in changed
     assert edited.written == len(changed)
-    _build(content, tmp_path / "fresh", None)
-    assert after == _tree(tmp_path / "fresh")
+    build_fixture(content, tmp_path / "fresh", None)
+    assert after == files_under(tmp_path / "fresh")
 
 
 def test_builds_that_remember_the_last_one_give_the_same_site(
@@ -176,11 +145,11 @@ def test_builds_that_remember_the_last_one_give_the_same_site(
             path.write_text(edit)
             stamp = path.stat().st_mtime_ns + (number + 1) * 10**9  # file times are coarse
             os.utime(path, ns=(stamp, stamp))
-        remembered = _build(content, out, tmp_path / "cache", memory=memory)
-        fresh = _build(content, tmp_path / f"fresh-{number}", None)
+        remembered = build_fixture(content, out, tmp_path / "cache", memory=memory)
+        fresh = build_fixture(content, tmp_path / f"fresh-{number}", None)
         assert remembered.problems == fresh.problems
         if fresh.ok:
-            assert _tree(out) == _tree(tmp_path / f"fresh-{number}")
+            assert files_under(out) == files_under(tmp_path / f"fresh-{number}")
 
 
 @pytest.mark.parametrize("workers", [1, 2])
@@ -194,24 +163,24 @@ def test_a_build_reports_what_the_check_reports(
     (content / "entries" / "hidden-technical-debt-twin.md").write_text(twin)
     checked = validate(load_content(content), TODAY).problems
     assert any("is very like the title" in p.message for p in checked)
-    built = _build(content, tmp_path / "site", None, workers=workers)
+    built = build_fixture(content, tmp_path / "site", None, workers=workers)
     assert (built.ok, built.problems) == (True, checked)
     (content / "entries" / "broken.md").write_text("---\ntitle: Broken\n---\n")
     checked = validate(load_content(content), TODAY).problems
-    failed = _build(content, tmp_path / "site", None, workers=workers)
+    failed = build_fixture(content, tmp_path / "site", None, workers=workers)
     assert (failed.ok, failed.problems) == (False, checked)
 
 
 def test_a_removed_entry_leaves_no_page_behind(content: Path, tmp_path: Path) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
-    _build(content, out, cache)
-    _build(content, out, cache)
+    build_fixture(content, out, cache)
+    build_fixture(content, out, cache)
     (content / "entries" / "hidden-technical-debt.md").unlink()
-    _build(content, out, cache)
+    build_fixture(content, out, cache)
     assert not (out / "entries" / "hidden-technical-debt").exists()
     assert not (out / "kinds" / "paper").exists()
-    _build(content, tmp_path / "fresh", None)
-    assert _tree(out) == _tree(tmp_path / "fresh")
+    build_fixture(content, tmp_path / "fresh", None)
+    assert files_under(out) == files_under(tmp_path / "fresh")
 
 
 def test_rendering_in_two_processes_gives_the_same_site(
@@ -219,15 +188,16 @@ def test_rendering_in_two_processes_gives_the_same_site(
 ) -> None:
     monkeypatch.setattr(build, "PARALLEL_THRESHOLD", 1)
     monkeypatch.setattr(build, "BATCH_SIZE", 2)
-    _build(content, tmp_path / "two", tmp_path / "cache", workers=2)
-    _build(content, tmp_path / "one", None, workers=1)
-    assert _tree(tmp_path / "two") == _tree(tmp_path / "one")
+    build_fixture(content, tmp_path / "two", tmp_path / "cache", workers=2)
+    build_fixture(content, tmp_path / "one", None, workers=1)
+    assert files_under(tmp_path / "two") == files_under(tmp_path / "one")
 
 
 def test_rendered_summaries_are_cached_by_content(content: Path, tmp_path: Path) -> None:
     cache = tmp_path / "cache"
-    _build(content, tmp_path / "site", cache)
-    stored = json.loads((cache / build.BODIES_FILE).read_text())["bodies"]
+    build_fixture(content, tmp_path / "site", cache)
+    version, stored = read_plain(cache / build.BODIES_FILE)
+    assert version == build._bodies_version()
     assert "<strong>feature store</strong>" in "".join(stored.values())
     summaries = [e.summary for e in validate(load_content(content), TODAY).catalog.entries]
     assert build.missing_bodies(summaries, stored) == []
@@ -281,5 +251,5 @@ def test_the_search_index_is_built_last_into_the_site(content: Path, tmp_path: P
     assert (out / "pagefind" / "pagefind.js").is_file()
     assert (out / "pagefind" / "pagefind-entry.json").is_file()
     # Search is optional: a build without it removes a stale index.
-    _build(content, out, None)
+    build_fixture(content, out, None)
     assert not (out / "pagefind").exists()

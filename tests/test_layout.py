@@ -25,6 +25,7 @@ ORDER = (
     "links",
     "export",
     "render",
+    "record",
     "build",
     "new",
     "serve",

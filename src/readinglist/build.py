@@ -15,26 +15,41 @@ last, over the finished folder before the swap.
 
 from __future__ import annotations
 
+import contextlib
 import ctypes
 import datetime
 import errno
 import hashlib
 import json
-import multiprocessing
 import os
 import shutil
-import subprocess
 import sys
+import types
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem, sort_problems
 from readinglist.forked import Forked
-from readinglist.load import collector_paused
+from readinglist.load import ENTRIES_DIR, collector_paused
 from readinglist.markup import renderer_version
 from readinglist.model import Catalog
+from readinglist.record import (
+    Recheck,
+    Signature,
+    basis,
+    load_record,
+    make_record,
+    read_plain,
+    recheck,
+    record_edits,
+    save_record,
+    save_titles,
+    signature,
+    write_plain,
+)
 from readinglist.render import (
     DEFAULT_TEMPLATES,
     Page,
@@ -51,15 +66,18 @@ from readinglist.render import (
 from readinglist.validate import (
     PARALLEL_ENTRY_FILES,
     CheckMemory,
+    TitleMemory,
     near_duplicate_titles,
     similar_titles,
     validate_folder,
 )
 
-BODIES_FILE = "bodies.json"
+BODIES_FILE = "bodies.marshal"
 RELATED_FILE = "related.json"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
+EXPORTS = ("catalog.json", "list.md")
+"""Files that list every entry."""
 PARALLEL_THRESHOLD = 200
 """Less work than this many pages or summaries stays in one process: forking would cost more."""
 BATCH_SIZE = 100
@@ -137,9 +155,11 @@ def _bodies_cache(cache_dir: Path | None) -> tuple[str, dict[str, str]]:
     if cache_dir is None:
         return "", {}  # nothing stored, nothing to store: no version needed
     version = _bodies_version()
-    stored = _read_json(cache_dir / BODIES_FILE)
-    bodies = stored.get("bodies")
-    return version, bodies if stored.get("version") == version and isinstance(bodies, dict) else {}
+    stored = read_plain(cache_dir / BODIES_FILE)
+    if not isinstance(stored, tuple) or len(stored) != 2 or stored[0] != version:
+        return version, {}
+    bodies = stored[1]
+    return version, bodies if isinstance(bodies, dict) else {}
 
 
 def missing_bodies(summaries: Sequence[str], cached: Mapping[str, str]) -> list[str]:
@@ -148,22 +168,33 @@ def missing_bodies(summaries: Sequence[str], cached: Mapping[str, str]) -> list[
 
 
 def _store_bodies(
-    summaries: Sequence[str],
+    summaries: Sequence[str] | None,
     cache_dir: Path | None,
     version: str,
     cached: Mapping[str, str],
     fresh: Mapping[str, str],
 ) -> dict[str, str]:
-    result = {key: cached.get(key) or fresh[key] for key in (body_key(t) for t in summaries if t)}
+    """The summaries' HTML, stored when some are new; None keeps every cached one."""
+    if summaries is None:
+        result = {**cached, **fresh}
+    else:
+        result = {
+            key: cached.get(key) or fresh[key] for key in map(body_key, filter(None, summaries))
+        }
     if cache_dir is not None and fresh:
-        _write_json(cache_dir / BODIES_FILE, {"version": version, "bodies": result})
+        write_plain(cache_dir / BODIES_FILE, (version, result))
     return result
 
 
 def _summaries_and_titles(
-    missing: Sequence[str], catalog: Catalog, title_lines: Mapping[str, int]
-) -> tuple[dict[str, str], list[Problem]]:
-    return render_bodies(missing), near_duplicate_titles(catalog.entries, title_lines)
+    missing: Sequence[str],
+    catalog: Catalog,
+    title_lines: Mapping[str, int],
+    titles: TitleMemory | None,
+) -> tuple[dict[str, str], list[Problem], TitleMemory | None]:
+    similar = titles.similar if titles is not None else similar_titles
+    warnings = near_duplicate_titles(catalog.entries, title_lines, similar)
+    return render_bodies(missing), warnings, titles
 
 
 def cached_related(
@@ -204,15 +235,17 @@ Manifest = dict[str, list[str]]
 def _tree_manifest_path(cache_dir: Path, tree: Path) -> Path:
     # Keyed by the folder's inode: the swap renames folders, and a rename keeps the inode.
     info = tree.stat()
-    return cache_dir / TREES_DIR / f"{info.st_dev}-{info.st_ino}.json"
+    return cache_dir / TREES_DIR / f"{info.st_dev}-{info.st_ino}.marshal"
 
 
-def _load_manifest(cache_dir: Path | None, tree: Path) -> Manifest | None:
+def _load_manifest(cache_dir: Path | None, tree: Path) -> tuple[str, Manifest] | None:
+    """The folder's manifest, and the token of the build that wrote it."""
     if cache_dir is None or not tree.is_dir():
         return None
-    data = _read_json(_tree_manifest_path(cache_dir, tree))
-    files = data.get("files")
-    return files if isinstance(files, dict) else None
+    data = read_plain(_tree_manifest_path(cache_dir, tree))
+    if not isinstance(data, dict) or not isinstance(data.get("files"), dict):
+        return None
+    return str(data.get("token", "")), data["files"]
 
 
 @dataclass(frozen=True)
@@ -234,16 +267,26 @@ class _Chunks:
     """Pages cut into chunks that processes take one at a time, from either end.
 
     Forked processes take chunks from the front and the main process from the back,
-    so nobody waits while work is left. The two counters live in memory shared
-    across fork.
+    so nobody waits while work is left. When ``shared``, the two counters live in
+    memory shared across fork.
     """
 
-    def __init__(self, pages: Sequence[Page]) -> None:
-        context = multiprocessing.get_context("fork")
+    def __init__(self, pages: Sequence[Page], shared: bool) -> None:
         self.chunks = [pages[i : i + BATCH_SIZE] for i in range(0, len(pages), BATCH_SIZE)]
-        self.lock = context.Lock()
-        self.front = context.RawValue("i", 0)
-        self.back = context.RawValue("i", len(self.chunks))
+        self.lock: contextlib.AbstractContextManager[Any]
+        self.front: Any
+        self.back: Any
+        if shared:
+            import multiprocessing  # only when forking: a rebuild after an edit does not
+
+            context = multiprocessing.get_context("fork")
+            self.lock = context.Lock()
+            self.front = context.RawValue("i", 0)
+            self.back = context.RawValue("i", len(self.chunks))
+        else:
+            self.lock = contextlib.nullcontext()
+            self.front = types.SimpleNamespace(value=0)
+            self.back = types.SimpleNamespace(value=len(self.chunks))
 
     def take(self, from_front: bool) -> Sequence[Page] | None:
         with self.lock:
@@ -289,8 +332,8 @@ def _render_pages(
     job: _Job, pages: Sequence[Page], tree: Path, workers: int
 ) -> tuple[list[Row], int]:
     """Render and write ``pages`` with ``workers`` processes, this one included."""
-    chunks = _Chunks(pages)
     helpers = workers - 1 if len(pages) >= PARALLEL_THRESHOLD else 0
+    chunks = _Chunks(pages, shared=helpers > 0)
     running = [Forked(_render_and_write, job, chunks, True, tree) for _ in range(helpers)]
     rows, written = _render_and_write(job, chunks, False, tree)
     for helper in running:
@@ -347,6 +390,8 @@ def _remove_stale(tree: Path, stale: Sequence[str]) -> None:
 
 def run_pagefind(tree: Path) -> Problem | None:
     """Index the finished folder with Pagefind; a problem when it cannot run."""
+    import subprocess  # only here: most rebuilds skip the search index
+
     command = [sys.executable, "-m", "pagefind", "--site", str(tree), "--output-subdir", "pagefind"]
     try:
         completed = subprocess.run(command, capture_output=True, text=True, check=False)
@@ -389,6 +434,21 @@ def build_site(
         )
 
 
+def _entry_signatures(content: Path) -> dict[str, Signature]:
+    """Each entry file's signature, taken before the files are read: an edit made while
+    they are read shows as a change next time."""
+    signatures: dict[str, Signature] = {}
+    try:
+        with os.scandir(content / ENTRIES_DIR) as scan:
+            for item in scan:
+                if not item.name.startswith("."):
+                    with contextlib.suppress(OSError):
+                        signatures[item.path] = signature(item.stat(follow_symlinks=False))
+    except OSError:
+        pass
+    return signatures
+
+
 def _build_site(
     content: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -400,18 +460,35 @@ def _build_site(
     templates: Path,
     memory: BuildMemory | None,
 ) -> BuildResult:
+    cache = Path(cache_dir) if cache_dir is not None else None
+    live = Path(out)
+    live_token, live_manifest = _load_manifest(cache, live) or ("", {})
+    # A build in a new process starts from the record of the last one, when it has one.
+    recorded = cache is not None and memory is None
+    basis_key = basis(Path(content), live, config, today, templates) if recorded else ""
+    quick: Recheck | None = None
+    record = None
+    if cache is not None and recorded and live_token:
+        record = load_record(cache, basis_key, live_token)
+        if record is not None:
+            quick = recheck(record, Path(content), today, cache)
+    signatures = _entry_signatures(Path(content)) if recorded and quick is None else {}
+
     checks = memory.checks if memory is not None else None
-    # Near-duplicate titles are only warnings: they are looked for beside other work.
-    validated, checked_files = validate_folder(content, today, workers, checks, titles=False)
+    titles = checks.titles if checks is not None else TitleMemory() if recorded else None
+    similar = titles.similar if titles is not None else similar_titles
+    if quick is not None and record is not None:
+        validated, checked_files = quick.validated, record.checked_files
+    else:
+        # Near-duplicate titles are only warnings: they are looked for beside other work.
+        validated, checked_files = validate_folder(content, today, workers, checks, titles=False)
     catalog = validated.catalog
-    similar = checks.titles.similar if checks is not None else similar_titles
     problems = validated.problems
     if any(p.severity == "error" for p in problems):
         warnings = near_duplicate_titles(catalog.entries, validated.title_lines, similar)
         return BuildResult(
             tuple(sort_problems([*problems, *warnings])), checked_files=checked_files, out=str(out)
         )
-    cache = Path(cache_dir) if cache_dir is not None else None
     remembered = memory.bodies if memory is not None else None
     version, cached = remembered if remembered is not None else _bodies_cache(cache)
     summaries = [e.summary for e in catalog.entries]
@@ -422,33 +499,40 @@ def _build_site(
     bodies: dict[str, str] = {}
     background = None
     many = len(missing) >= PARALLEL_THRESHOLD or len(summaries) >= PARALLEL_ENTRY_FILES
-    if workers > 1 and memory is None and many:
-        background = Forked(_summaries_and_titles, missing, catalog, validated.title_lines)
-    related = cached_related(catalog, config.related_count, cache, memory)
-    rendering = memory.rendering if memory is not None else None
-    plan = plan_site(catalog, config, bodies, templates, related, rendering)
+    if workers > 1 and memory is None and quick is None and many:
+        background = Forked(_summaries_and_titles, missing, catalog, validated.title_lines, titles)
+    if quick is not None and record is not None:
+        related: Mapping[str, tuple[str, ...]] = record.related
+        rendering = quick.rendering
+    else:
+        related = cached_related(catalog, config.related_count, cache, memory)
+        rendering = memory.rendering if memory is not None else RenderMemory()
+    edited = quick.edited if quick is not None else None
+    plan = plan_site(catalog, config, bodies, templates, related, rendering, edited)
     if background is not None:
         # This process would wait for the summaries anyway.
         compile_templates(plan)
-        fresh, warnings = background.result()
+        fresh, warnings, titles = background.result()
+    elif quick is not None:
+        fresh, warnings = render_bodies(missing), quick.title_warnings
     else:
         fresh = render_bodies(missing)
         warnings = near_duplicate_titles(catalog.entries, validated.title_lines, similar)
-    problems = tuple(sort_problems([*problems, *warnings]))
+    all_problems = tuple(sort_problems([*problems, *warnings]))
     if remembered is not None:
         # Kept in memory, the rendered summaries skip the cache file; it gains what
         # it misses at the next build without memory.
         cached.update(fresh)
         bodies.update(cached)
     else:
-        bodies.update(_store_bodies(summaries, cache, version, cached, fresh))
+        # A build from the record drops no summary: a full build later does.
+        kept = None if quick is not None else summaries
+        bodies.update(_store_bodies(kept, cache, version, cached, fresh))
         if memory is not None:
             memory.bodies = (version, dict(bodies))
 
-    live = Path(out)
     next_tree = live.with_name(f".{live.name}.next")
-    live_manifest = _load_manifest(cache, live) or {}
-    next_manifest = _load_manifest(cache, next_tree)
+    _, next_manifest = _load_manifest(cache, next_tree) or ("", None)
     if next_manifest is None:
         # Unknown contents (first build, no cache, or an interrupted one): start empty.
         shutil.rmtree(next_tree, ignore_errors=True)
@@ -462,22 +546,33 @@ def _build_site(
     manifest: Manifest = {}
     to_render: list[Page] = []
     copied = 0
+
+    def keep(path: str, known: list[str]) -> None:
+        nonlocal copied
+        manifest[path] = known
+        if on_disk.get(path) != known[1]:
+            # Unchanged since the live site was built: take its bytes rather than render.
+            target = next_tree / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(live / path, target)
+            copied += 1
+
     for page in plan.pages:
         known = live_manifest.get(page.path)
         if known is None or known[0] != page.key:
             to_render.append(page)
-            continue
-        manifest[page.path] = known
-        if on_disk.get(page.path) != known[1]:
-            # Unchanged since the live site was built: take its bytes rather than render.
-            target = next_tree / page.path
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(live / page.path, target)
-            copied += 1
+        else:
+            keep(page.path, known)
+    if plan.partial:
+        planned = {page.path for page in plan.pages}
+        for path, known in live_manifest.items():
+            if path not in planned and not path.startswith(PAGEFIND_DIR + "/"):
+                keep(path, known)
 
     # Entry pages first: the helper processes take chunks from the front, and entry
-    # pages need no list items, which this process then makes alone.
-    to_render.sort(key=lambda page: not page.path.startswith("entries/"))
+    # pages need no list items, which this process then makes alone. The exports
+    # come last, so this process makes them and keeps their lines for the record.
+    to_render.sort(key=lambda page: (not page.path.startswith("entries/"), page.path in EXPORTS))
     rows, rendered_written = _render_pages(
         _Job(plan, on_disk, digests=cache is not None), to_render, next_tree, workers
     )
@@ -490,17 +585,32 @@ def _build_site(
     if search:
         problem = run_pagefind(next_tree)
         if problem is not None:
-            return BuildResult((*problems, problem), checked_files=checked_files, out=str(out))
+            return BuildResult((*all_problems, problem), checked_files=checked_files, out=str(out))
 
+    # A record names the folder it describes by this token, which no other build shares.
+    token = os.urandom(8).hex()
     if cache is not None:
-        _write_json(_tree_manifest_path(cache, next_tree), {"files": manifest})
+        write_plain(_tree_manifest_path(cache, next_tree), {"token": token, "files": manifest})
     if live.exists():
         exchange(live, next_tree)
     else:
         next_tree.rename(live)
+    if cache is not None and recorded:
+        if quick is not None and record is not None:
+            if quick.titles is not None:
+                save_titles(cache, quick.titles)
+            record_edits(record, token, quick, rendering)
+        else:
+            pairs = sorted(titles.pairs) if titles is not None else []
+            if titles is not None:
+                save_titles(cache, titles)
+            record = make_record(
+                basis_key, token, signatures, validated, pairs, rendering, related, checked_files
+            )
+        save_record(cache, record)
     pages = sum(1 for path in manifest if path.endswith(".html"))
     return BuildResult(
-        problems,
+        all_problems,
         files=len(manifest),
         pages=pages,
         rendered=len(to_render),

@@ -227,9 +227,16 @@ class Catalog:
 
     @classmethod
     def build(
-        cls, entries: list[Entry], tags: Mapping[str, Tag], companies: Mapping[str, Company]
+        cls,
+        entries: list[Entry],
+        tags: Mapping[str, Tag],
+        companies: Mapping[str, Company],
+        *,
+        in_order: bool = False,
     ) -> Catalog:
-        ordered = newest_first(entries)
+        """The catalog of ``entries``; ``in_order`` says they are newest first already,
+        as a catalog's own entries are."""
+        ordered = tuple(entries) if in_order else newest_first(entries)
         by_year: dict[int, list[Entry]] = {}
         by_kind: dict[str, list[Entry]] = {}
         for entry in ordered:

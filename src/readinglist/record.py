@@ -1,0 +1,393 @@
+"""The build record: what a build leaves in the cache for the next ``readinglist build``.
+
+A build in a new process knows nothing of the last one but what the cache
+holds. The record holds what the last build found in every entry file (by the
+file's signature), the problems, the near-duplicate titles, each entry's
+fingerprint, related entries and lines in the exports, and the compiled
+templates, as plain data in ``marshal`` format, which loads many times faster
+than JSON or pickle.
+
+With it, a build after a few entries were edited in place reads and checks
+only the edited files and plans only the files that show them, as long as
+nothing else changed: not the code, the templates, the settings, the
+vocabularies, the day, the set of entry files, nor where the edited entries are
+listed (their dates, tags, company, kind and the day they were added). Anything
+else, or any problem in an edited file, and :func:`recheck` answers None: the
+caller builds in full.
+"""
+
+from __future__ import annotations
+
+import datetime
+import hashlib
+import marshal
+import os
+import sys
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from readinglist.config import SiteConfig
+from readinglist.errors import Problem, sort_problems
+from readinglist.export import ExportMemory
+from readinglist.load import COMPANIES_FILE, TAGS_FILE
+from readinglist.model import Catalog, Entry
+from readinglist.render import Edited, RenderMemory, listed_fields
+from readinglist.validate import (
+    TitleMemory,
+    Validated,
+    check_some_entries,
+    near_duplicate_titles,
+)
+
+RECORD_FILE = "record.marshal"
+CHANGES_FILE = "record-changes.marshal"
+"""What changed since the full record: read and written with it."""
+TITLES_FILE = "titles.marshal"
+"""Near-duplicate titles' memory, read only when a title changed."""
+FORMAT = 1
+MOST_CHANGED = 200
+"""More edited files than this are built in full, where they are read by two processes."""
+
+Signature = tuple[int, int, int, int]
+EntryRow = tuple[Any, ...]
+"""An :class:`Entry` as plain data, dates as ordinals (``added`` 0 when absent)."""
+
+
+def signature(info: os.stat_result) -> Signature:
+    """A file's size, inode, and modification and change times: unchanged if equal."""
+    return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
+
+
+def entry_row(entry: Entry) -> EntryRow:
+    return (
+        entry.slug,
+        entry.title,
+        entry.url,
+        entry.date.toordinal(),
+        entry.tags,
+        entry.company,
+        entry.kind,
+        entry.authors,
+        entry.added.toordinal() if entry.added else 0,
+        entry.summary,
+        entry.path,
+    )
+
+
+def row_entry(row: EntryRow) -> Entry:
+    from_ordinal = datetime.date.fromordinal
+    return Entry(
+        row[0],
+        row[1],
+        row[2],
+        from_ordinal(row[3]),
+        row[4],
+        row[5],
+        row[6],
+        row[7],
+        from_ordinal(row[8]) if row[8] else None,
+        row[9],
+        row[10],
+    )
+
+
+def _where(entry: Entry) -> tuple[object, ...]:
+    """What decides where an entry is listed, and which entries are related to it."""
+    return (entry.slug, entry.date, entry.tags, entry.company, entry.kind, entry.added)
+
+
+def basis(
+    content: Path, out: Path, config: SiteConfig, today: datetime.date, templates: Path
+) -> str:
+    """Changes when anything but the entry files does: then a record is of no use."""
+    digest = hashlib.blake2b(digest_size=16)
+    here = Path(__file__).resolve().parent
+    code = [*sorted(here.glob("*.py")), *sorted(p for p in templates.iterdir() if p.is_file())]
+    for path in code:
+        digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
+    vocabularies: list[Signature | None] = []
+    for name in (TAGS_FILE, COMPANIES_FILE):
+        try:
+            vocabularies.append(signature((content / name).stat()))
+        except OSError:
+            vocabularies.append(None)
+    # The compiled templates in a record are Python code made by this Jinja.
+    parts = (FORMAT, sys.version, jinja2.__version__, repr(config), today.toordinal())
+    places = (str(content.resolve()), str(out.resolve()))
+    digest.update(repr((*parts, *places, vocabularies)).encode())
+    return digest.hexdigest()
+
+
+@dataclass
+class Record:
+    """One build's record, as plain data."""
+
+    basis: str
+    token: str
+    """The token in the manifest of the site folder this record describes."""
+    files: dict[str, Signature]
+    """Every file in the entries folder, by path."""
+    entries: dict[str, EntryRow]
+    """Every entry of the catalog, by path."""
+    url_keys: dict[str, str]
+    title_lines: dict[str, int]
+    fingerprints: dict[str, tuple[str, str]]
+    """Each entry's fingerprint and listed fingerprint, by path."""
+    json_rows: dict[str, str]
+    markdown_lines: dict[str, tuple[str, str]]
+    problems: list[tuple[Any, ...]]
+    """Every problem but near-duplicate titles, as :class:`Problem` fields."""
+    title_pairs: list[tuple[int, int]]
+    """Near-duplicate titles, by position among the entries sorted by path."""
+    related: dict[str, tuple[str, ...]]
+    templates: dict[str, tuple[str, Any]]
+    checked_files: int
+    base: str = ""
+    """The token of the full record on disk this one was read from, if any."""
+    edited: set[str] = field(default_factory=set)
+    """The paths whose fields above are newer than that full record: saved apart, so a
+    build after an edit writes a few lines instead of the whole record."""
+
+
+PER_FILE: tuple[str, ...] = ("files", "entries", "url_keys", "title_lines", "fingerprints")
+PER_FILE += ("json_rows", "markdown_lines")
+"""The fields of :class:`Record` that hold something for each file."""
+WHOLE = ("basis", "token", "problems", "title_pairs", "templates", "checked_files")
+"""The fields saved with the changes; ``related`` is not: an edit kept in a change
+leaves every entry where it was listed."""
+MOST_EDITED = 500
+"""Past this many edited files, the whole record is saved again."""
+
+
+def read_plain(path: Path) -> Any:
+    """What :func:`write_plain` wrote at ``path``; None if nothing readable is there."""
+    try:
+        return marshal.loads(path.read_bytes())
+    except (OSError, EOFError, ValueError, TypeError):
+        return None
+
+
+def write_plain(path: Path, data: Any) -> None:
+    """Plain data (dicts, lists, tuples, strings, numbers, code) to ``path``, whole or
+    not at all."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(marshal.dumps(data))
+    temporary.replace(path)
+
+
+def load_record(cache: Path, expected_basis: str, token: str) -> Record | None:
+    """The record in ``cache`` if it describes the site folder whose manifest holds
+    ``token``, on this basis; else None."""
+    data = read_plain(cache / RECORD_FILE)
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        return None
+    base = data["token"]
+    changes = read_plain(cache / CHANGES_FILE)
+    if isinstance(changes, dict) and changes.get("base") == data["token"]:
+        edited = set(changes["files"])
+        for name in PER_FILE:
+            data[name].update(changes[name])
+        data.update({name: changes[name] for name in WHOLE})
+    else:
+        edited = set()
+    if data["basis"] != expected_basis or data["token"] != token:
+        return None
+    del data["format"]
+    return Record(**data, base=base, edited=edited)
+
+
+def save_record(cache: Path, record: Record) -> None:
+    """Save ``record``: only what changed since the full record it was read from, when
+    there is one and few files changed; else whole."""
+    base = record.base
+    if not base or len(record.edited) > MOST_EDITED:
+        data = {name: getattr(record, name) for name in (*PER_FILE, *WHOLE, "related")}
+        write_plain(cache / RECORD_FILE, {"format": FORMAT, **data})
+        (cache / CHANGES_FILE).unlink(missing_ok=True)
+        return
+    changes: dict[str, Any] = {name: getattr(record, name) for name in WHOLE}
+    for name in PER_FILE:
+        values = getattr(record, name)
+        changes[name] = {path: values[path] for path in record.edited if path in values}
+    write_plain(cache / CHANGES_FILE, {"base": base, **changes})
+
+
+def save_titles(cache: Path, memory: TitleMemory) -> None:
+    data = (FORMAT, memory.titles, sorted(memory.pairs), memory.holders)
+    write_plain(cache / TITLES_FILE, data)
+
+
+def load_titles(cache: Path) -> TitleMemory:
+    """The saved memory of near-duplicate titles; an empty one (compares afresh) if none."""
+    data = read_plain(cache / TITLES_FILE)
+    if not isinstance(data, tuple) or len(data) != 4 or data[0] != FORMAT:
+        return TitleMemory()
+    _, titles, pairs, holders = data
+    if not isinstance(titles, tuple) or not isinstance(holders, dict):
+        return TitleMemory()
+    return TitleMemory(titles, set(pairs), holders)
+
+
+@dataclass(frozen=True)
+class Recheck:
+    """A folder checked again against a record: what the full check would have given."""
+
+    validated: Validated
+    """As a build's check gives it: near-duplicate titles are in ``title_warnings``."""
+    title_warnings: list[Problem]
+    title_pairs: list[tuple[int, int]]
+    edited: Edited
+    signatures: dict[str, Signature]
+    """The signatures of the files that changed, by path."""
+    rendering: RenderMemory
+    """Fingerprints, export lines and templates of the record, for the plan."""
+    titles: TitleMemory | None
+    """The titles' memory, when a title changed and it was needed."""
+
+
+def recheck(record: Record, content: Path, today: datetime.date, cache: Path) -> Recheck | None:
+    """Check ``content`` again, reading only the files changed since ``record``; None when
+    more changed than edits in place to what some entries say (see the module's notes)."""
+    seen: dict[str, Signature] = {}
+    known = record.files
+
+    def keep(item: os.DirEntry[str]) -> bool:
+        try:
+            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
+        except OSError:
+            return False
+        return known.get(item.path) == found
+
+    raw, checks, tags, companies = check_some_entries(content, today, keep)
+    changed_paths = [path for path in raw.paths if known.get(path) != seen.get(path)]
+    if (
+        len(seen) != len(raw.paths)
+        or set(raw.paths) != set(known)
+        or len(changed_paths) > MOST_CHANGED
+        or any(p.severity == "error" for p in checks.problems)
+    ):
+        return None
+    # Apart from near-duplicate titles, a problem found at an entry file's path is
+    # about that file alone (a resource listed twice is an error, never recorded).
+    moved = set(changed_paths)
+    problems = [Problem(*fields) for fields in record.problems if fields[0] not in moved]
+    problems += checks.problems
+    fresh = {entry.path: entry for entry in checks.entries}
+    entries: list[Entry] = []
+    url_keys = dict(record.url_keys)
+    title_lines = dict(record.title_lines)
+    titles_changed = False
+    listed: set[str] = set()
+    # What the last build made of each unchanged entry, for the plan and the exports.
+    rendering = RenderMemory()
+    rendering.templates.compiled.update(record.templates)
+    fingerprints, exports = rendering.fingerprints, rendering.exports
+    json_rows, markdown_lines = record.json_rows, record.markdown_lines
+    for path, row in record.entries.items():
+        entry = fresh.pop(path, None)
+        if entry is None:
+            if path in moved:
+                return None  # an entry file that no longer gives an entry
+            entry = row_entry(row)
+            entries.append(entry)
+            fingerprint, listed_fingerprint = record.fingerprints[path]
+            fingerprints[path] = (entry, fingerprint, listed_fingerprint)
+            if path in json_rows:
+                exports.json_rows[path] = (entry, json_rows[path])
+            if path in markdown_lines:
+                company, line = markdown_lines[path]
+                exports.markdown_lines[path] = (entry, company, line)
+            continue
+        before = row_entry(row)
+        if _where(before) != _where(entry):
+            return None
+        titles_changed = titles_changed or before.title != entry.title
+        if listed_fields(before) != listed_fields(entry):
+            listed.add(entry.slug)
+        url_keys[path] = checks.url_keys[path]
+        title_lines[path] = checks.lines[path][0]
+        entries.append(entry)
+    if fresh:
+        return None  # a file that gives an entry now and did not before
+    if len(set(url_keys.values())) != len(url_keys):
+        return None  # a resource listed twice: the full check says which
+    titles: TitleMemory | None = None
+    pairs = record.title_pairs
+    if titles_changed:
+        titles = load_titles(cache)
+        pairs = titles.similar([e.title for e in sorted(entries, key=lambda e: e.path)])
+    warnings = near_duplicate_titles(entries, title_lines, lambda _: pairs) if pairs else []
+    # Entries edited in place keep their places: the record's order is the catalog's.
+    catalog = Catalog.build(entries, tags, companies, in_order=True)
+    validated = Validated(catalog, tuple(sort_problems(problems)), title_lines, url_keys)
+    edited = Edited(frozenset(entry.slug for entry in checks.entries), frozenset(listed))
+    signatures = {path: seen[path] for path in moved}
+    return Recheck(validated, warnings, pairs, edited, signatures, rendering, titles)
+
+
+def make_record(
+    basis_key: str,
+    token: str,
+    files: Mapping[str, Signature],
+    validated: Validated,
+    title_pairs: list[tuple[int, int]],
+    rendering: RenderMemory,
+    related: Mapping[str, tuple[str, ...]],
+    checked_files: int,
+) -> Record:
+    """The record of a build that made the site folder with ``token`` from this check
+    (near-duplicate titles aside: ``title_pairs``) and plan."""
+    exports: ExportMemory = rendering.exports
+    return Record(
+        basis=basis_key,
+        token=token,
+        files=dict(files),
+        entries={entry.path: entry_row(entry) for entry in validated.catalog.entries},
+        url_keys=dict(validated.url_keys),
+        title_lines=dict(validated.title_lines),
+        fingerprints={
+            path: (fp, listed) for path, (_, fp, listed) in rendering.fingerprints.items()
+        },
+        json_rows={path: row for path, (_, row) in exports.json_rows.items()},
+        markdown_lines={
+            path: (company, line) for path, (_, company, line) in exports.markdown_lines.items()
+        },
+        problems=_problem_rows(validated.problems),
+        title_pairs=title_pairs,
+        related=dict(related),
+        templates=dict(rendering.templates.compiled),
+        checked_files=checked_files,
+    )
+
+
+def record_edits(record: Record, token: str, done: Recheck, rendering: RenderMemory) -> None:
+    """Bring ``record`` up to a build from ``done``, which made the site folder with
+    ``token``."""
+    by_path = {entry.path: entry for entry in done.validated.catalog.entries}
+    exports = rendering.exports
+    for path, found in done.signatures.items():
+        record.files[path] = found
+        entry = by_path[path]
+        record.entries[path] = entry_row(entry)
+        record.url_keys[path] = done.validated.url_keys[path]
+        record.title_lines[path] = done.validated.title_lines[path]
+        record.fingerprints[path] = rendering.fingerprints[path][1:]
+        if path in exports.json_rows:
+            record.json_rows[path] = exports.json_rows[path][1]
+        if path in exports.markdown_lines:
+            _, company, line = exports.markdown_lines[path]
+            record.markdown_lines[path] = (company, line)
+    record.edited |= set(done.signatures)
+    record.token = token
+    record.problems = _problem_rows(done.validated.problems)
+    record.title_pairs = done.title_pairs
+    record.templates = dict(rendering.templates.compiled)
+
+
+def _problem_rows(problems: Iterable[Problem]) -> list[tuple[Any, ...]]:
+    return [(p.path, p.line, p.field, p.message, p.hint, p.severity) for p in problems]
