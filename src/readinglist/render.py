@@ -219,8 +219,11 @@ def body_key(summary: str) -> str:
 
 def render_bodies(summaries: Iterable[str]) -> dict[str, str]:
     """Markdown summaries to sanitised HTML, by :func:`body_key`."""
+    texts = [text for text in summaries if text]
+    if not texts:
+        return {}  # without building a parser, which imports Markdown
     render = markdown_renderer()
-    return {body_key(text): render(text) for text in summaries if text}
+    return {body_key(text): render(text) for text in texts}
 
 
 def _key(*parts: str) -> str:
@@ -875,7 +878,7 @@ def _plan_new(planner: _Planner) -> None:
     config = planner.config
     added = sorted(
         (e for e in planner.catalog.entries if e.added),
-        key=lambda e: (e.added, e.date, e.slug),
+        key=operator.attrgetter("added", "date", "slug"),
         reverse=True,
     )
     size = config.page_size
