@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime
+import marshal
 import os
 import re
 from pathlib import Path
@@ -10,6 +13,7 @@ import pytest
 
 from builds import build_fixture, files_under
 from readinglist import build, load, record, render
+from readinglist.model import Entry
 from readinglist.render import Page, SitePlan
 
 
@@ -67,12 +71,18 @@ def test_a_new_build_after_an_edit_reads_and_renders_only_what_changed(
     assert files_under(out) == files_under(tmp_path / "fresh")
 
 
-# With 0, every build saves the whole record; else edits are saved apart from it.
-@pytest.mark.parametrize("most_edited", [0, record.MOST_EDITED])
+# most_edited 0: every build saves the whole record, else edits are saved apart from it.
+# forked: the edited files are checked by a second process while this one loads the record
+# (whose reads the test cannot see).
+@pytest.mark.parametrize(
+    ("most_edited", "forked"), [(0, False), (record.MOST_EDITED, False), (0, True)]
+)
 def test_builds_from_the_record_give_the_site_and_problems_a_full_build_gives(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most_edited: int
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, most_edited: int, forked: bool
 ) -> None:
     monkeypatch.setattr(record, "MOST_EDITED", most_edited)
+    if forked:
+        monkeypatch.setattr(record, "PARALLEL_ENTRY_FILES", 1)
     out, cache = tmp_path / "site", tmp_path / "cache"
     entry = content / "entries" / "hidden-technical-debt.md"
     other = content / "entries" / "michelangelo.md"
@@ -118,7 +128,8 @@ def test_builds_from_the_record_give_the_site_and_problems_a_full_build_gives(
         _edit(path, edit, number)
         read.clear()
         recorded = build_fixture(content, out, cache)
-        assert (read == [path.name]) == alone, number
+        if not forked:
+            assert (read == [path.name]) == alone, number
         fresh = build_fixture(content, tmp_path / f"fresh-{number}", None)
         assert recorded.problems == fresh.problems, number
         if fresh.ok:
@@ -188,3 +199,23 @@ def test_a_summary_edit_renders_the_entry_its_feeds_and_the_exports_not_its_list
     assert "entries/michelangelo/index.html" in rendered
     build_fixture(content, tmp_path / "fresh", None)
     assert files_under(out) == files_under(tmp_path / "fresh")
+
+
+def test_an_entry_comes_back_from_the_record_as_it_was() -> None:
+    entry = Entry(
+        "hidden-debt",
+        "Hidden Technical Debt",
+        "https://papers.test/debt",
+        datetime.date(2015, 12, 7),
+        ("mlops", "technical-debt"),
+        "google",
+        "paper",
+        ("D. Sculley",),
+        datetime.date(2026, 11, 3),
+        "Maintenance **costs**.",
+        "content/entries/hidden-debt.md",
+    )
+    back = record.row_entry(marshal.loads(marshal.dumps(record.entry_row(entry))))
+    assert back == entry
+    assert vars(back) == vars(entry)  # every field, none left out
+    assert record.row_entry(record.entry_row(dataclasses.replace(entry, added=None))).added is None

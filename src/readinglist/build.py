@@ -40,14 +40,14 @@ from readinglist.record import (
     Recheck,
     Signature,
     basis,
-    load_record,
     make_record,
     read_plain,
-    recheck,
     record_edits,
     save_record,
+    save_signatures,
     save_titles,
     signature,
+    start_from_record,
     write_plain,
 )
 from readinglist.render import (
@@ -468,11 +468,13 @@ def _build_site(
     basis_key = basis(Path(content), live, config, today, templates) if recorded else ""
     quick: Recheck | None = None
     record = None
+    signatures: dict[str, Signature] = {}
     if cache is not None and recorded and live_token:
-        record = load_record(cache, basis_key, live_token)
-        if record is not None:
-            quick = recheck(record, Path(content), today, cache)
-    signatures = _entry_signatures(Path(content)) if recorded and quick is None else {}
+        started = start_from_record(cache, Path(content), today, basis_key, live_token, workers)
+        if started is not None:
+            record, quick, signatures = started
+    if recorded and quick is None:
+        signatures = _entry_signatures(Path(content))
 
     checks = memory.checks if memory is not None else None
     titles = checks.titles if checks is not None else TitleMemory() if recorded else None
@@ -605,9 +607,10 @@ def _build_site(
             if titles is not None:
                 save_titles(cache, titles)
             record = make_record(
-                basis_key, token, signatures, validated, pairs, rendering, related, checked_files
+                basis_key, token, validated, pairs, rendering, related, checked_files
             )
         save_record(cache, record)
+        save_signatures(cache, token, signatures)
     pages = sum(1 for path in manifest if path.endswith(".html"))
     return BuildResult(
         all_problems,

@@ -33,10 +33,13 @@ import jinja2
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem, sort_problems
 from readinglist.export import ExportMemory
+from readinglist.forked import Forked, ForkFailed
 from readinglist.load import COMPANIES_FILE, TAGS_FILE
-from readinglist.model import Catalog, Entry
+from readinglist.model import Catalog, Company, Entry, Tag
 from readinglist.render import Edited, RenderMemory, listed_fields
 from readinglist.validate import (
+    PARALLEL_ENTRY_FILES,
+    EntryChecks,
     TitleMemory,
     Validated,
     check_some_entries,
@@ -46,6 +49,7 @@ from readinglist.validate import (
 RECORD_FILE = "record.marshal"
 CHANGES_FILE = "record-changes.marshal"
 """What changed since the full record: read and written with it."""
+SIGNATURES_FILE = "signatures.marshal"
 TITLES_FILE = "titles.marshal"
 """Near-duplicate titles' memory, read only when a title changed."""
 FORMAT = 1
@@ -79,20 +83,25 @@ def entry_row(entry: Entry) -> EntryRow:
 
 
 def row_entry(row: EntryRow) -> Entry:
+    # A record holds ten thousand entries: filling each one's __dict__ takes half the
+    # time of the frozen dataclass's __init__, which sets every field through
+    # object.__setattr__. The fields are the ones entry_row wrote, checked when written.
+    entry: Entry = object.__new__(Entry)
     from_ordinal = datetime.date.fromordinal
-    return Entry(
-        row[0],
-        row[1],
-        row[2],
-        from_ordinal(row[3]),
-        row[4],
-        row[5],
-        row[6],
-        row[7],
-        from_ordinal(row[8]) if row[8] else None,
-        row[9],
-        row[10],
+    vars(entry).update(
+        slug=row[0],
+        title=row[1],
+        url=row[2],
+        date=from_ordinal(row[3]),
+        tags=row[4],
+        company=row[5],
+        kind=row[6],
+        authors=row[7],
+        added=from_ordinal(row[8]) if row[8] else None,
+        summary=row[9],
+        path=row[10],
     )
+    return entry
 
 
 def _where(entry: Entry) -> tuple[object, ...]:
@@ -129,8 +138,6 @@ class Record:
     basis: str
     token: str
     """The token in the manifest of the site folder this record describes."""
-    files: dict[str, Signature]
-    """Every file in the entries folder, by path."""
     entries: dict[str, EntryRow]
     """Every entry of the catalog, by path."""
     url_keys: dict[str, str]
@@ -153,8 +160,7 @@ class Record:
     build after an edit writes a few lines instead of the whole record."""
 
 
-PER_FILE: tuple[str, ...] = ("files", "entries", "url_keys", "title_lines", "fingerprints")
-PER_FILE += ("json_rows", "markdown_lines")
+PER_FILE = ("entries", "url_keys", "title_lines", "fingerprints", "json_rows", "markdown_lines")
 """The fields of :class:`Record` that hold something for each file."""
 WHOLE = ("basis", "token", "problems", "title_pairs", "templates", "checked_files")
 """The fields saved with the changes; ``related`` is not: an edit kept in a change
@@ -189,7 +195,7 @@ def load_record(cache: Path, expected_basis: str, token: str) -> Record | None:
     base = data["token"]
     changes = read_plain(cache / CHANGES_FILE)
     if isinstance(changes, dict) and changes.get("base") == data["token"]:
-        edited = set(changes["files"])
+        edited = set(changes["entries"])
         for name in PER_FILE:
             data[name].update(changes[name])
         data.update({name: changes[name] for name in WHOLE})
@@ -233,6 +239,88 @@ def load_titles(cache: Path) -> TitleMemory:
     return TitleMemory(titles, set(pairs), holders)
 
 
+def save_signatures(cache: Path, token: str, signatures: Mapping[str, Signature]) -> None:
+    """Every entry file's signature when the site folder with ``token`` was built: kept
+    apart from the record, for a second process to compare while this one loads it."""
+    write_plain(cache / SIGNATURES_FILE, (FORMAT, token, dict(signatures)))
+
+
+def load_signatures(cache: Path, token: str) -> dict[str, Signature] | None:
+    data = read_plain(cache / SIGNATURES_FILE)
+    if not isinstance(data, tuple) or len(data) != 3 or data[:2] != (FORMAT, token):
+        return None
+    return data[2] if isinstance(data[2], dict) else None
+
+
+@dataclass(frozen=True)
+class EditedFiles:
+    """The entry files changed since a build, checked one by one; plain data."""
+
+    signatures: dict[str, Signature]
+    """Their signatures now, by path."""
+    checks: EntryChecks
+    tags: dict[str, Tag]
+    companies: dict[str, Company]
+
+
+def check_edited(
+    content: Path, today: datetime.date, known: Mapping[str, Signature]
+) -> EditedFiles | None:
+    """Read and check the entry files whose signatures are not ``known``; None when the
+    set of files changed, too many did, or one has an error."""
+    seen: dict[str, Signature] = {}
+
+    def keep(item: os.DirEntry[str]) -> bool:
+        try:
+            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
+        except OSError:
+            return False
+        return known.get(item.path) == found
+
+    raw, checks, tags, companies = check_some_entries(content, today, keep)
+    changed = [path for path in raw.paths if known.get(path) != seen.get(path)]
+    if (
+        len(seen) != len(raw.paths)
+        or len(raw.paths) != len(known)
+        or not known.keys() >= set(raw.paths)
+        or len(changed) > MOST_CHANGED
+        or any(p.severity == "error" for p in checks.problems)
+    ):
+        return None
+    return EditedFiles({path: seen[path] for path in changed}, checks, tags, companies)
+
+
+@dataclass(frozen=True)
+class Restored:
+    """Every entry of a record, and what the record's build made of each."""
+
+    entries: list[Entry]
+    """In the record's order, which is the catalog's."""
+    rendering: RenderMemory
+    """Fingerprints, export lines and compiled templates, for the plan."""
+
+
+def restore(record: Record) -> Restored:
+    """The record's entries and memory, made while another process checks the files."""
+    entries: list[Entry] = []
+    rendering = RenderMemory()
+    rendering.templates.compiled.update(record.templates)
+    fingerprints, exports = rendering.fingerprints, rendering.exports
+    recorded_fingerprints = record.fingerprints
+    json_rows, markdown_lines = record.json_rows, record.markdown_lines
+    for path, row in record.entries.items():
+        entry = row_entry(row)
+        entries.append(entry)
+        fingerprint, listed = recorded_fingerprints[path]
+        fingerprints[path] = (entry, fingerprint, listed)
+        if path in json_rows:
+            exports.json_rows[path] = (entry, json_rows[path])
+        if path in markdown_lines:
+            company, line = markdown_lines[path]
+            exports.markdown_lines[path] = (entry, company, line)
+    return Restored(entries, rendering)
+
+
 @dataclass(frozen=True)
 class Recheck:
     """A folder checked again against a record: what the full check would have given."""
@@ -250,60 +338,31 @@ class Recheck:
     """The titles' memory, when a title changed and it was needed."""
 
 
-def recheck(record: Record, content: Path, today: datetime.date, cache: Path) -> Recheck | None:
-    """Check ``content`` again, reading only the files changed since ``record``; None when
-    more changed than edits in place to what some entries say (see the module's notes)."""
-    seen: dict[str, Signature] = {}
-    known = record.files
-
-    def keep(item: os.DirEntry[str]) -> bool:
-        try:
-            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
-        except OSError:
-            return False
-        return known.get(item.path) == found
-
-    raw, checks, tags, companies = check_some_entries(content, today, keep)
-    changed_paths = [path for path in raw.paths if known.get(path) != seen.get(path)]
-    if (
-        len(seen) != len(raw.paths)
-        or set(raw.paths) != set(known)
-        or len(changed_paths) > MOST_CHANGED
-        or any(p.severity == "error" for p in checks.problems)
-    ):
-        return None
+def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path) -> Recheck | None:
+    """The check of the content folder, from ``record`` and the files changed since;
+    None when more changed than edits in place to what some entries say (see the
+    module's notes)."""
+    moved = set(edits.signatures)
+    checks = edits.checks
     # Apart from near-duplicate titles, a problem found at an entry file's path is
     # about that file alone (a resource listed twice is an error, never recorded).
-    moved = set(changed_paths)
     problems = [Problem(*fields) for fields in record.problems if fields[0] not in moved]
     problems += checks.problems
     fresh = {entry.path: entry for entry in checks.entries}
-    entries: list[Entry] = []
+    if fresh.keys() != moved:
+        return None  # a file that gives no entry now, or did not before
+    entries = restored.entries
+    rendering = restored.rendering
     url_keys = dict(record.url_keys)
     title_lines = dict(record.title_lines)
     titles_changed = False
     listed: set[str] = set()
-    # What the last build made of each unchanged entry, for the plan and the exports.
-    rendering = RenderMemory()
-    rendering.templates.compiled.update(record.templates)
-    fingerprints, exports = rendering.fingerprints, rendering.exports
-    json_rows, markdown_lines = record.json_rows, record.markdown_lines
-    for path, row in record.entries.items():
-        entry = fresh.pop(path, None)
-        if entry is None:
-            if path in moved:
-                return None  # an entry file that no longer gives an entry
-            entry = row_entry(row)
-            entries.append(entry)
-            fingerprint, listed_fingerprint = record.fingerprints[path]
-            fingerprints[path] = (entry, fingerprint, listed_fingerprint)
-            if path in json_rows:
-                exports.json_rows[path] = (entry, json_rows[path])
-            if path in markdown_lines:
-                company, line = markdown_lines[path]
-                exports.markdown_lines[path] = (entry, company, line)
-            continue
-        before = row_entry(row)
+    position = {path: index for index, path in enumerate(record.entries)}
+    for path, entry in fresh.items():
+        index = position.get(path)
+        if index is None:
+            return None
+        before = entries[index]
         if _where(before) != _where(entry):
             return None
         titles_changed = titles_changed or before.title != entry.title
@@ -311,9 +370,11 @@ def recheck(record: Record, content: Path, today: datetime.date, cache: Path) ->
             listed.add(entry.slug)
         url_keys[path] = checks.url_keys[path]
         title_lines[path] = checks.lines[path][0]
-        entries.append(entry)
-    if fresh:
-        return None  # a file that gives an entry now and did not before
+        entries[index] = entry
+        # Made again by the plan and the exports.
+        del rendering.fingerprints[path]
+        rendering.exports.json_rows.pop(path, None)
+        rendering.exports.markdown_lines.pop(path, None)
     if len(set(url_keys.values())) != len(url_keys):
         return None  # a resource listed twice: the full check says which
     titles: TitleMemory | None = None
@@ -323,17 +384,52 @@ def recheck(record: Record, content: Path, today: datetime.date, cache: Path) ->
         pairs = titles.similar([e.title for e in sorted(entries, key=lambda e: e.path)])
     warnings = near_duplicate_titles(entries, title_lines, lambda _: pairs) if pairs else []
     # Entries edited in place keep their places: the record's order is the catalog's.
-    catalog = Catalog.build(entries, tags, companies, in_order=True)
+    catalog = Catalog.build(entries, edits.tags, edits.companies, in_order=True)
     validated = Validated(catalog, tuple(sort_problems(problems)), title_lines, url_keys)
-    edited = Edited(frozenset(entry.slug for entry in checks.entries), frozenset(listed))
-    signatures = {path: seen[path] for path in moved}
-    return Recheck(validated, warnings, pairs, edited, signatures, rendering, titles)
+    edited = Edited(frozenset(entry.slug for entry in fresh.values()), frozenset(listed))
+    return Recheck(validated, warnings, pairs, edited, edits.signatures, rendering, titles)
+
+
+def start_from_record(
+    cache: Path,
+    content: Path,
+    today: datetime.date,
+    basis_key: str,
+    token: str,
+    workers: int,
+) -> tuple[Record, Recheck, dict[str, Signature]] | None:
+    """The last build's record, the check of ``content`` made from it and every entry
+    file's signature; None when a full build is needed.
+
+    With ``workers`` above one and a large catalog, a second process reads and
+    checks the changed files while this one loads the record.
+    """
+    known = load_signatures(cache, token)
+    if known is None:
+        return None
+    checking = None
+    if workers > 1 and len(known) >= PARALLEL_ENTRY_FILES:
+        checking = Forked(check_edited, content, today, known)
+    record = load_record(cache, basis_key, token)
+    restored = restore(record) if record is not None else None
+    if checking is not None:
+        try:
+            edits = checking.result()
+        except ForkFailed:
+            edits = None
+    else:
+        edits = check_edited(content, today, known) if record is not None else None
+    if record is None or restored is None or edits is None:
+        return None
+    done = recheck(record, restored, edits, cache)
+    if done is None:
+        return None
+    return record, done, {**known, **edits.signatures}
 
 
 def make_record(
     basis_key: str,
     token: str,
-    files: Mapping[str, Signature],
     validated: Validated,
     title_pairs: list[tuple[int, int]],
     rendering: RenderMemory,
@@ -346,7 +442,6 @@ def make_record(
     return Record(
         basis=basis_key,
         token=token,
-        files=dict(files),
         entries={entry.path: entry_row(entry) for entry in validated.catalog.entries},
         url_keys=dict(validated.url_keys),
         title_lines=dict(validated.title_lines),
@@ -370,8 +465,7 @@ def record_edits(record: Record, token: str, done: Recheck, rendering: RenderMem
     ``token``."""
     by_path = {entry.path: entry for entry in done.validated.catalog.entries}
     exports = rendering.exports
-    for path, found in done.signatures.items():
-        record.files[path] = found
+    for path in done.signatures:
         entry = by_path[path]
         record.entries[path] = entry_row(entry)
         record.url_keys[path] = done.validated.url_keys[path]
