@@ -13,6 +13,7 @@ import csv
 import html
 import io
 import json
+import operator
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -21,7 +22,7 @@ from typing import Any
 from readinglist.config import SiteConfig
 from readinglist.errors import markdown_text
 from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Company, Entry, Tag, remembered
+from readinglist.model import Catalog, Company, Entry, Tag, kept
 
 SCHEMA_VERSION = 1
 """Raised when a field changes meaning or disappears; new fields do not raise it."""
@@ -101,13 +102,12 @@ def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     pure-Python encoder, many times slower on a large catalog.
     """
     known = memory.json_rows if memory is not None else {}
-    rows = {
-        entry.path: (
+    rows: dict[str, tuple[Entry, str]] = {}
+    for entry in catalog.entries:
+        rows[entry.path] = kept(known, entry) or (
             entry,
-            remembered(known, entry) or json.dumps(entry_document(entry), ensure_ascii=False),
+            json.dumps(entry_document(entry), ensure_ascii=False),
         )
-        for entry in catalog.entries
-    }
     if memory is not None:
         memory.json_rows = rows
     tag_counts = catalog.tag_counts()
@@ -141,6 +141,7 @@ CSV_COLUMNS: tuple[str, ...] = (
 CSV_LIST_SEPARATOR = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TAG_RE = re.compile(r"<[^>]*>")
+_PATH = operator.attrgetter("path")
 
 
 def _csv_cell(text: str) -> str:
@@ -208,17 +209,21 @@ def catalog_markdown(
     known = memory.markdown_lines if memory is not None else {}
     entry_lines: dict[str, tuple[Entry, str, str]] = {}
     line_of: dict[str, str] = {}
+    companies = catalog.companies
     for entry in catalog.entries:
         if not entry.tags:
             continue
-        company = catalog.companies.get(entry.company or "")
+        company = companies.get(entry.company) if entry.company else None
         name = company.name if company else ""
-        line = remembered(known, entry, name) or _entry_line(catalog, entry, render)
-        entry_lines[entry.path] = (entry, name, line)
-        line_of[entry.path] = line
+        found = kept(known, entry)
+        if found is None or found[1] != name:
+            found = (entry, name, _entry_line(catalog, entry, render))
+        entry_lines[entry.path] = found
+        line_of[entry.path] = found[2]
+    line = line_of.__getitem__
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
-        lines += [line_of[entry.path] for entry in entries]
+        lines += map(line, map(_PATH, entries))
     if memory is not None:
         memory.markdown_lines = entry_lines
     return "\n".join(lines) + "\n"

@@ -178,15 +178,14 @@ class Entry:
         return self.date.year
 
 
-def remembered(known: Mapping[str, tuple[Any, ...]], entry: Entry, *inputs: object) -> Any:
-    """The value in ``known[entry.path] = (entry, *inputs, value)`` if it was made from
-    this same entry and these inputs, else None: for work kept from one build to the next.
-    """
+def kept(known: Mapping[str, tuple[Any, ...]], entry: Entry) -> Any:
+    """``known[entry.path]``, a tuple whose first item is the entry it was made from, if
+    that is this same entry; else None. For work kept from one build to the next."""
     found = known.get(entry.path)
-    if found is None or found[1:-1] != inputs:
-        return None
     # An unchanged entry is usually the very same object: checked by identity first.
-    return found[-1] if found[0] is entry or found[0] == entry else None
+    if found is None or (found[0] is not entry and found[0] != entry):
+        return None
+    return found
 
 
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:

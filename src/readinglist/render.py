@@ -32,7 +32,7 @@ from markupsafe import Markup, escape
 from readinglist.config import SiteConfig
 from readinglist.export import ExportMemory, catalog_json, catalog_markdown
 from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Entry
+from readinglist.model import Catalog, Entry, kept
 from readinglist.validate import slugify
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
@@ -703,16 +703,16 @@ def plan_site(
 def _fingerprints(catalog: Catalog, memory: RenderMemory) -> tuple[dict[str, str], dict[str, str]]:
     """Each entry's fingerprint and listed fingerprint, by slug."""
     known = memory.fingerprints
-    kept: dict[str, tuple[Entry, str, str]] = {}
+    made: dict[str, tuple[Entry, str, str]] = {}
     for entry in catalog.entries:
-        # remembered(), inlined: this runs for every entry at every rebuild.
-        found = known.get(entry.path)
-        if found is None or (found[0] is not entry and found[0] != entry):
-            found = (entry, entry_fingerprint(entry), listed_fingerprint(entry))
-        kept[entry.path] = found
-    memory.fingerprints = kept
-    fingerprints = {entry.slug: fingerprint for entry, fingerprint, _ in kept.values()}
-    return fingerprints, {entry.slug: listed for entry, _, listed in kept.values()}
+        made[entry.path] = kept(known, entry) or (
+            entry,
+            entry_fingerprint(entry),
+            listed_fingerprint(entry),
+        )
+    memory.fingerprints = made
+    fingerprints = {entry.slug: fingerprint for entry, fingerprint, _ in made.values()}
+    return fingerprints, {entry.slug: listed for entry, _, listed in made.values()}
 
 
 def _kept_views(
