@@ -1090,29 +1090,18 @@ def _plan_files(planner: _Planner) -> None:
             planner.add(name, name, {}, html=False)
     elif not planner.edited.changed:
         return
+    # Both show every entry; the vocabulary, also in them, is in every key's version.
     every_entry = sorted(planner.fingerprints.values())
-    planner.add(
-        "catalog.json",
-        "catalog.json",
-        {"catalog": catalog},
-        *every_entry,
-        vocabulary_key(catalog),
-        html=False,
-    )
+    planner.add("catalog.json", "catalog.json", {"catalog": catalog}, *every_entry, html=False)
     planner.add(
         "list.md",
         "list.md",
         {"catalog": catalog, "config": config, "summaries": planner.summaries},
         *every_entry,
-        vocabulary_key(catalog),
         config.title,
         config.description,
         html=False,
     )
-
-
-def vocabulary_key(catalog: Catalog) -> str:
-    return _key(repr(sorted(catalog.tags.items())), repr(sorted(catalog.companies.items())))
 
 
 def compile_templates(plan: SitePlan) -> None:
