@@ -20,7 +20,7 @@ For each size, ``bench/generate.py`` writes a corpus once (kept under
 Printed per size: the median wall time, pages per second, the peak memory (the
 largest process's maximum resident set, as ``/usr/bin/time`` reports it, and the
 peak of the summed proportional set size of the whole process tree, sampled every
-20 ms, which counts memory the forked workers share once), the ratio to the
+100 ms, which counts memory the forked workers share once), the ratio to the
 baseline, and how time per entry grows with size. Also the time spent loading and
 validating (in this process), the floor every build pays before rendering.
 """
@@ -39,7 +39,7 @@ import sys
 import tempfile
 import threading
 import time
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -50,7 +50,8 @@ from readinglist.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "bench" / "generate.py"
-SAMPLE_SECONDS = 0.02
+SAMPLE_SECONDS = 0.1
+"""Between samples of memory: sampling often slows the process measured (see measure)."""
 
 
 @dataclass(frozen=True)
@@ -82,8 +83,12 @@ def _pss_kib(pid: int) -> int:
     return 0
 
 
-def measure(command: Sequence[str]) -> Run:
-    """Run ``command`` under /usr/bin/time, sampling its process tree's memory meanwhile."""
+def measure(command: Sequence[str], sample: bool = True) -> Run:
+    """Run ``command`` under /usr/bin/time, sampling its process tree's memory meanwhile.
+
+    Reading a process's smaps_rollup holds its memory map's lock, which page faults
+    wait for: short timings are taken without sampling (``sample=False``).
+    """
     with tempfile.NamedTemporaryFile("r", suffix=".time") as report:
         started = time.perf_counter()
         process = subprocess.Popen(
@@ -95,19 +100,21 @@ def measure(command: Sequence[str]) -> Run:
         peak = 0
         done = threading.Event()
 
-        def sample() -> None:
+        def sampling() -> None:
             nonlocal peak
             while not done.is_set():
                 tree = [process.pid, *_children(process.pid)]
                 peak = max(peak, sum(_pss_kib(pid) for pid in tree))
                 done.wait(SAMPLE_SECONDS)
 
-        sampler = threading.Thread(target=sample, daemon=True)
-        sampler.start()
+        sampler = threading.Thread(target=sampling, daemon=True)
+        if sample:
+            sampler.start()
         output, _ = process.communicate()
         seconds = time.perf_counter() - started
         done.set()
-        sampler.join()
+        if sample:
+            sampler.join()
         if process.returncode != 0:
             raise SystemExit(f"{' '.join(command)} failed:\n{output}")
         max_rss_kib = int(Path(report.name).read_text().split()[-1])
@@ -168,9 +175,16 @@ def fresh(work: Path, name: str) -> Path:
     return work / RUNS_DIR / f"{name}-{time.time_ns()}"
 
 
+def settled(run: Callable[[], Run]) -> Run:
+    """``run()`` once the writes of earlier runs are on disk: written back while a build
+    runs, they slowed it by up to half (this machine's disk is virtual)."""
+    os.sync()
+    return run()
+
+
 def cold(content: Path, work: Path, *extra: str) -> Run:
     out = fresh(work, "site")
-    return measure(build_command(content, out, "--no-cache", *extra))
+    return settled(lambda: measure(build_command(content, out, "--no-cache", *extra)))
 
 
 def _retitle(text: str, number: int) -> str:
@@ -198,9 +212,9 @@ def warm_edit(content: Path, work: Path, runs: int) -> tuple[list[Run], list[Run
     for number in range(runs):
         with entry.open("a", encoding="utf-8") as file:
             file.write(f"\nEdited for the benchmark, pass {number + 1}.\n")
-        summaries.append(measure(command))
+        summaries.append(settled(lambda: measure(command, sample=False)))
         entry.write_text(_retitle(entry.read_text(encoding="utf-8"), number + 1), encoding="utf-8")
-        titles.append(measure(command))
+        titles.append(settled(lambda: measure(command, sample=False)))
     return summaries, titles, entry.name
 
 
@@ -231,6 +245,7 @@ def warm_edit_in_process(content: Path, work: Path, runs: int) -> tuple[list[flo
     for number in range(runs):
         with entry.open("a", encoding="utf-8") as file:
             file.write(f"\nEdited for the benchmark, pass {number + 1}.\n")
+        os.sync()  # as settled() does
         started = time.perf_counter()
         result = rebuild()
         seconds.append(time.perf_counter() - started)
