@@ -526,7 +526,10 @@ class _Planner:
     def lists(self, entries: Iterable[Entry]) -> bool:
         """Whether lists of these entries are planned."""
         edited = self.edited
-        return edited is None or not edited.listed.isdisjoint(map(_SLUG, entries))
+        if edited is None:
+            return True
+        # Usually none or one entry: a summary edit changes no list.
+        return bool(edited.listed) and not edited.listed.isdisjoint(map(_SLUG, entries))
 
     def entry_list(
         self,
@@ -759,12 +762,14 @@ def _plan_entries(
     kept = memory.entry_pages
     planned: dict[str, tuple[tuple[str, ...], Page]] = {}
     edited = planner.edited
+    changed = edited.changed if edited is not None else frozenset()
+    relisted = edited.listed if edited is not None else frozenset()
     for entry in planner.catalog.entries:
         others = related[entry.slug]
         if (
             edited is not None
-            and entry.slug not in edited.changed
-            and edited.listed.isdisjoint(others)
+            and entry.slug not in changed
+            and (not relisted or relisted.isdisjoint(others))
         ):
             continue
         inputs = (fingerprint(entry.slug), *map(listed, others))
