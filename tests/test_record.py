@@ -219,3 +219,16 @@ def test_an_entry_comes_back_from_the_record_as_it_was() -> None:
     assert back == entry
     assert vars(back) == vars(entry)  # every field, none left out
     assert record.row_entry(record.entry_row(dataclasses.replace(entry, added=None))).added is None
+
+
+def test_a_build_from_the_record_renders_summaries_the_cache_lost(
+    content: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    (cache / build.BODIES_FILE).unlink()
+    entry = content / "entries" / "hidden-technical-debt.md"
+    _edit(entry, entry.read_text() + "The classic paper on what ML systems cost to keep.\n", 0)
+    build_fixture(content, out, cache)
+    build_fixture(content, tmp_path / "fresh", None)
+    assert files_under(out) == files_under(tmp_path / "fresh")

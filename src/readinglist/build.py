@@ -434,6 +434,13 @@ def build_site(
         )
 
 
+def _file_signature(path: Path) -> Signature | None:
+    try:
+        return signature(path.stat())
+    except OSError:
+        return None
+
+
 def _entry_signatures(content: Path) -> dict[str, Signature]:
     """Each entry file's signature, taken before the files are read: an edit made while
     they are read shows as a change next time."""
@@ -494,7 +501,17 @@ def _build_site(
     remembered = memory.bodies if memory is not None else None
     version, cached = remembered if remembered is not None else _bodies_cache(cache)
     summaries = [e.summary for e in catalog.entries]
-    missing = missing_bodies(summaries, cached)
+    if (
+        quick is not None
+        and record is not None
+        and cache is not None
+        and record.bodies_file == _file_signature(cache / BODIES_FILE)
+    ):
+        # The cache holds every summary of the record's entries: only edits can be missing.
+        edited_summaries = [catalog.by_slug[slug].summary for slug in quick.edited.changed]
+        missing = missing_bodies(edited_summaries, cached)
+    else:
+        missing = missing_bodies(summaries, cached)
     # Planning reads no summary (pages read them when they render), so the plan is
     # made while a second process renders the summaries and looks for near-duplicate
     # titles; the summaries join the plan after.
@@ -609,6 +626,7 @@ def _build_site(
             record = make_record(
                 basis_key, token, validated, pairs, rendering, related, checked_files
             )
+        record.bodies_file = _file_signature(cache / BODIES_FILE)
         save_record(cache, record)
         save_signatures(cache, token, signatures)
     pages = sum(1 for path in manifest if path.endswith(".html"))

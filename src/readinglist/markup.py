@@ -12,9 +12,9 @@ Pure: reads and writes nothing.
 
 from __future__ import annotations
 
-import importlib.util
 import re
 from collections.abc import Callable
+from importlib.machinery import PathFinder
 from pathlib import Path
 
 # markdown and nh3 are imported where they are used: a large
@@ -121,7 +121,7 @@ def renderer_version() -> str:
     """
     found = []
     for name in ("markdown", "nh3"):
-        spec = importlib.util.find_spec(name)
+        spec = PathFinder.find_spec(name)  # sys.path, searched without importing anything
         try:
             if spec is None or not spec.origin:
                 raise FileNotFoundError(name)

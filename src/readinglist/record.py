@@ -153,6 +153,9 @@ class Record:
     related: dict[str, tuple[str, ...]]
     templates: dict[str, tuple[str, Any]]
     checked_files: int
+    bodies_file: Signature | None = None
+    """The rendered-summary cache file as the build left it: while it is unchanged, it
+    holds every summary the record's entries have."""
     base: str = ""
     """The token of the full record on disk this one was read from, if any."""
     edited: set[str] = field(default_factory=set)
@@ -162,7 +165,8 @@ class Record:
 
 PER_FILE = ("entries", "url_keys", "title_lines", "fingerprints", "json_rows", "markdown_lines")
 """The fields of :class:`Record` that hold something for each file."""
-WHOLE = ("basis", "token", "problems", "title_pairs", "templates", "checked_files")
+WHOLE: tuple[str, ...] = ("basis", "token", "problems", "title_pairs", "templates")
+WHOLE += ("checked_files", "bodies_file")
 """The fields saved with the changes; ``related`` is not: an edit kept in a change
 leaves every entry where it was listed."""
 MOST_EDITED = 500
