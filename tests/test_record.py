@@ -232,3 +232,35 @@ def test_a_build_from_the_record_renders_summaries_the_cache_lost(
     build_fixture(content, out, cache)
     build_fixture(content, tmp_path / "fresh", None)
     assert files_under(out) == files_under(tmp_path / "fresh")
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        "an older changes file, without a field saved now",
+        "entries of the wrong shape",
+        "fingerprints of the wrong shape",
+    ],
+)
+def test_a_record_damaged_or_of_another_version_gives_a_full_build(
+    content: Path, tmp_path: Path, damage: str
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    entry = content / "entries" / "hidden-technical-debt.md"
+    _edit(entry, entry.read_text() + "The classic paper on what ML systems cost to keep.\n", 0)
+    build_fixture(content, out, cache)  # saves the edit apart from the record
+    changes = record.read_plain(cache / record.CHANGES_FILE)
+    whole = record.read_plain(cache / record.RECORD_FILE)
+    if damage.startswith("an older"):
+        del changes[record.WHOLE[-1]]
+    elif damage.startswith("entries"):
+        whole["entries"] = {path: row[:3] for path, row in whole["entries"].items()}
+    else:
+        whole["fingerprints"] = dict.fromkeys(whole["fingerprints"], "")
+    record.write_plain(cache / record.CHANGES_FILE, changes)
+    record.write_plain(cache / record.RECORD_FILE, whole)
+    _edit(entry, entry.read_text().replace("Hidden Technical Debt", "Hidden Debt", 1), 1)
+    assert build_fixture(content, out, cache).ok
+    build_fixture(content, tmp_path / "fresh", None)
+    assert files_under(out) == files_under(tmp_path / "fresh")

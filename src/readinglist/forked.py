@@ -30,7 +30,9 @@ class Forked(Generic[T]):
 
         context = multiprocessing.get_context("fork")
         self._receive, send = context.Pipe(duplex=False)
-        self._process = context.Process(target=_send_result, args=(send, target, args))
+        # Daemonic: should this process fail before asking for the result, it ends the
+        # forked one at exit instead of waiting for it, which may wait on the pipe.
+        self._process = context.Process(target=_send_result, args=(send, target, args), daemon=True)
         self._process.start()
         send.close()
 

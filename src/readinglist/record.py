@@ -56,6 +56,10 @@ FORMAT = 1
 MOST_CHANGED = 200
 """More edited files than this are built in full, where they are read by two processes."""
 
+DAMAGED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+"""What reading a damaged record or one of another version raises: a full build follows,
+which writes it again."""
+
 Signature = tuple[int, int, int, int]
 EntryRow = tuple[Any, ...]
 """An :class:`Entry` as plain data, dates as ordinals (``added`` 0 when absent)."""
@@ -196,19 +200,24 @@ def load_record(cache: Path, expected_basis: str, token: str) -> Record | None:
     data = read_plain(cache / RECORD_FILE)
     if not isinstance(data, dict) or data.get("format") != FORMAT:
         return None
-    base = data["token"]
-    changes = read_plain(cache / CHANGES_FILE)
-    if isinstance(changes, dict) and changes.get("base") == data["token"]:
-        edited = set(changes["entries"])
-        for name in PER_FILE:
-            data[name].update(changes[name])
-        data.update({name: changes[name] for name in WHOLE})
-    else:
-        edited = set()
-    if data["basis"] != expected_basis or data["token"] != token:
+    if data.get("basis") != expected_basis:
+        return None  # made by other code, settings or vocabularies: of no use, however made
+    try:
+        base = data["token"]
+        changes = read_plain(cache / CHANGES_FILE)
+        if isinstance(changes, dict) and changes.get("base") == base:
+            edited = set(changes["entries"])
+            for name in PER_FILE:
+                data[name].update(changes[name])
+            data.update({name: changes[name] for name in WHOLE})
+        else:
+            edited = set()
+        if data["token"] != token:
+            return None
+        del data["format"]
+        return Record(**data, base=base, edited=edited)
+    except DAMAGED:
         return None
-    del data["format"]
-    return Record(**data, base=base, edited=edited)
 
 
 def save_record(cache: Path, record: Record) -> None:
@@ -414,8 +423,11 @@ def start_from_record(
     checking = None
     if workers > 1 and len(known) >= PARALLEL_ENTRY_FILES:
         checking = Forked(check_edited, content, today, known)
-    record = load_record(cache, basis_key, token)
-    restored = restore(record) if record is not None else None
+    try:
+        record = load_record(cache, basis_key, token)
+        restored = restore(record) if record is not None else None
+    except DAMAGED:
+        record, restored = None, None
     if checking is not None:
         try:
             edits = checking.result()
@@ -425,7 +437,10 @@ def start_from_record(
         edits = check_edited(content, today, known) if record is not None else None
     if record is None or restored is None or edits is None:
         return None
-    done = recheck(record, restored, edits, cache)
+    try:
+        done = recheck(record, restored, edits, cache)
+    except DAMAGED:
+        return None
     if done is None:
         return None
     return record, done, {**known, **edits.signatures}
