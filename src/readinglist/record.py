@@ -348,7 +348,7 @@ class Recheck:
     rendering: RenderMemory
     """Fingerprints, export lines and templates of the record, for the plan."""
     titles: TitleMemory | None
-    """The titles' memory, when a title changed and it was needed."""
+    """The titles' memory, when it is to be saved."""
 
 
 def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path) -> Recheck | None:
@@ -393,8 +393,15 @@ def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path)
     titles: TitleMemory | None = None
     pairs = record.title_pairs
     if titles_changed:
-        titles = load_titles(cache)
-        pairs = titles.similar([e.title for e in sorted(entries, key=lambda e: e.path)])
+        memory = load_titles(cache)
+        saved = memory.titles
+        ordered = [e.title for e in sorted(entries, key=lambda e: e.path)]
+        pairs = memory.similar(ordered)
+        # Saved again only once it has drifted: until then each build compares again
+        # the few titles edited since, which costs less than saving 3 MB.
+        drift = sum(old != new for old, new in zip(saved, ordered, strict=False))
+        if len(saved) != len(ordered) or drift > TitleMemory.MOST_CHANGED // 2:
+            titles = memory
     warnings = near_duplicate_titles(entries, title_lines, lambda _: pairs) if pairs else []
     # Entries edited in place keep their places: the record's order is the catalog's.
     catalog = Catalog.build(entries, edits.tags, edits.companies, in_order=True)
