@@ -38,7 +38,6 @@ from readinglist.markup import renderer_version
 from readinglist.model import Catalog
 from readinglist.record import (
     Recheck,
-    Signature,
     basis,
     make_record,
     read_plain,
@@ -46,7 +45,6 @@ from readinglist.record import (
     save_record,
     save_signatures,
     save_titles,
-    signature,
     start_from_record,
     write_plain,
 )
@@ -66,8 +64,11 @@ from readinglist.render import (
 from readinglist.validate import (
     PARALLEL_ENTRY_FILES,
     CheckMemory,
+    Signature,
     TitleMemory,
     near_duplicate_titles,
+    path_signature,
+    signature,
     similar_titles,
     validate_folder,
 )
@@ -434,13 +435,6 @@ def build_site(
         )
 
 
-def _file_signature(path: Path) -> Signature | None:
-    try:
-        return signature(path.stat())
-    except OSError:
-        return None
-
-
 def _entry_signatures(content: Path) -> dict[str, Signature]:
     """Each entry file's signature, taken before the files are read: an edit made while
     they are read shows as a change next time."""
@@ -505,7 +499,7 @@ def _build_site(
         quick is not None
         and record is not None
         and cache is not None
-        and record.bodies_file == _file_signature(cache / BODIES_FILE)
+        and record.bodies_file == path_signature(cache / BODIES_FILE)
     ):
         # The cache holds every summary of the record's entries: only edits can be missing.
         edited_summaries = [catalog.by_slug[slug].summary for slug in quick.edited.changed]
@@ -626,7 +620,7 @@ def _build_site(
             record = make_record(
                 basis_key, token, validated, pairs, rendering, related, checked_files
             )
-        record.bodies_file = _file_signature(cache / BODIES_FILE)
+        record.bodies_file = path_signature(cache / BODIES_FILE)
         save_record(cache, record)
         save_signatures(cache, token, signatures)
     pages = sum(1 for path in manifest if path.endswith(".html"))

@@ -40,10 +40,13 @@ from readinglist.render import Edited, RenderMemory, listed_fields
 from readinglist.validate import (
     PARALLEL_ENTRY_FILES,
     EntryChecks,
+    Signature,
     TitleMemory,
     Validated,
     check_some_entries,
     near_duplicate_titles,
+    path_signature,
+    signature,
 )
 
 RECORD_FILE = "record.marshal"
@@ -60,14 +63,8 @@ DAMAGED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
 """What reading a damaged record or one of another version raises: a full build follows,
 which writes it again."""
 
-Signature = tuple[int, int, int, int]
 EntryRow = tuple[Any, ...]
 """An :class:`Entry` as plain data, dates as ordinals (``added`` 0 when absent)."""
-
-
-def signature(info: os.stat_result) -> Signature:
-    """A file's size, inode, and modification and change times: unchanged if equal."""
-    return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
 def entry_row(entry: Entry) -> EntryRow:
@@ -122,12 +119,7 @@ def basis(
     code = [*sorted(here.glob("*.py")), *sorted(p for p in templates.iterdir() if p.is_file())]
     for path in code:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
-    vocabularies: list[Signature | None] = []
-    for name in (TAGS_FILE, COMPANIES_FILE):
-        try:
-            vocabularies.append(signature((content / name).stat()))
-        except OSError:
-            vocabularies.append(None)
+    vocabularies = [path_signature(content / name) for name in (TAGS_FILE, COMPANIES_FILE)]
     # The compiled templates in a record are Python code made by this Jinja.
     parts = (FORMAT, sys.version, jinja2.__version__, repr(config), today.toordinal())
     places = (str(content.resolve()), str(out.resolve()))

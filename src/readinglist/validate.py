@@ -1205,13 +1205,15 @@ def _title_keys(title: str) -> set[str]:
     return {key if isinstance(key, str) else "\x1f".join(key) for key in keys}
 
 
-def _signature(info: os.stat_result) -> Signature:
+def signature(info: os.stat_result) -> Signature:
+    """A file's :data:`Signature`, from its ``stat``."""
     return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
-def _path_signature(path: Path) -> Signature | None:
+def path_signature(path: Path) -> Signature | None:
+    """The file's :data:`Signature`; None if it cannot be read."""
     try:
-        return _signature(path.stat())
+        return signature(path.stat())
     except OSError:
         return None
 
@@ -1243,8 +1245,8 @@ def _validate_again(
     folder: Path, today: datetime.date, memory: CheckMemory, titles: bool
 ) -> tuple[Validated, int]:
     basis = (
-        _path_signature(folder / TAGS_FILE),
-        _path_signature(folder / COMPANIES_FILE),
+        path_signature(folder / TAGS_FILE),
+        path_signature(folder / COMPANIES_FILE),
         today,
     )
     if basis != memory.basis:
@@ -1256,11 +1258,11 @@ def _validate_again(
 
     def keep(item: os.DirEntry[str]) -> bool:
         try:
-            signature = seen[item.path] = _signature(item.stat(follow_symlinks=False))
+            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
         except OSError:
             return False
         remembered = known.get(item.path)
-        return remembered is not None and remembered[0] == signature
+        return remembered is not None and remembered[0] == found
 
     raw = load_content(folder, keep=keep)
     shared = _folder_paths(raw)
