@@ -21,7 +21,6 @@ from __future__ import annotations
 import datetime
 import hashlib
 import marshal
-import os
 import sys
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -46,7 +45,7 @@ from readinglist.validate import (
     check_some_entries,
     near_duplicate_titles,
     path_signature,
-    signature,
+    unchanged_files,
 )
 
 RECORD_FILE = "record.marshal"
@@ -274,15 +273,7 @@ def check_edited(
     """Read and check the entry files whose signatures are not ``known``; None when the
     set of files changed, too many did, or one has an error."""
     seen: dict[str, Signature] = {}
-
-    def keep(item: os.DirEntry[str]) -> bool:
-        try:
-            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
-        except OSError:
-            return False
-        return known.get(item.path) == found
-
-    raw, checks, tags, companies = check_some_entries(content, today, keep)
+    raw, checks, tags, companies = check_some_entries(content, today, unchanged_files(known, seen))
     changed = [path for path in raw.paths if known.get(path) != seen.get(path)]
     if (
         len(seen) != len(raw.paths)

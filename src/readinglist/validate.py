@@ -1210,6 +1210,22 @@ def signature(info: os.stat_result) -> Signature:
     return (info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns)
 
 
+def unchanged_files(
+    known: Mapping[str, Signature], seen: dict[str, Signature]
+) -> Callable[[os.DirEntry[str]], bool]:
+    """A ``keep`` for :func:`load_content`: true for a file whose signature is the one
+    ``known``. Each file's signature goes into ``seen``."""
+
+    def keep(item: os.DirEntry[str]) -> bool:
+        try:
+            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
+        except OSError:
+            return False
+        return known.get(item.path) == found
+
+    return keep
+
+
 def path_signature(path: Path) -> Signature | None:
     """The file's :data:`Signature`; None if it cannot be read."""
     try:
@@ -1256,14 +1272,7 @@ def _validate_again(
     known = memory.files
     seen: dict[str, Signature] = {}
 
-    def keep(item: os.DirEntry[str]) -> bool:
-        try:
-            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
-        except OSError:
-            return False
-        remembered = known.get(item.path)
-        return remembered is not None and remembered[0] == found
-
+    keep = unchanged_files({path: found for path, (found, _) in known.items()}, seen)
     raw = load_content(folder, keep=keep)
     shared = _folder_paths(raw)
     if memory.vocabularies is None:
