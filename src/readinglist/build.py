@@ -20,7 +20,6 @@ import ctypes
 import datetime
 import errno
 import hashlib
-import json
 import os
 import shutil
 import sys
@@ -74,7 +73,7 @@ from readinglist.validate import (
 )
 
 BODIES_FILE = "bodies.marshal"
-RELATED_FILE = "related.json"
+RELATED_FILE = "related.marshal"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
 EXPORTS = ("catalog.json", "list.md")
@@ -134,21 +133,6 @@ def _bodies_version() -> str:
     """Rendered summaries are valid for one version of the renderer and its allow-list."""
     source = (Path(__file__).parent / "markup.py").read_bytes()
     return _digest(source + renderer_version().encode())
-
-
-def _read_json(path: Path) -> dict[str, object]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
-    return data if isinstance(data, dict) else {}
-
-
-def _write_json(path: Path, data: object) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(data, sort_keys=True), encoding="utf-8")
-    temporary.replace(path)
 
 
 def _bodies_cache(cache_dir: Path | None) -> tuple[str, dict[str, str]]:
@@ -219,13 +203,13 @@ def _cached_related(
 ) -> dict[str, tuple[str, ...]]:
     cache_file = cache_dir / RELATED_FILE if cache_dir else None
     if cache_file:
-        stored = _read_json(cache_file)
-        related = stored.get("related")
-        if stored.get("key") == key and isinstance(related, dict):
-            return {slug: tuple(others) for slug, others in related.items()}
+        stored = read_plain(cache_file)
+        if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == key:
+            related: dict[str, tuple[str, ...]] = stored[1]
+            return related
     computed = related_entries(catalog, count)
     if cache_file:
-        _write_json(cache_file, {"key": key, "related": computed})
+        write_plain(cache_file, (key, computed))
     return computed
 
 

@@ -472,10 +472,10 @@ def make_record(
 def record_edits(record: Record, token: str, done: Recheck, rendering: RenderMemory) -> None:
     """Bring ``record`` up to a build from ``done``, which made the site folder with
     ``token``."""
-    by_path = {entry.path: entry for entry in done.validated.catalog.entries}
     exports = rendering.exports
-    for path in done.signatures:
-        entry = by_path[path]
+    for slug in done.edited.changed:
+        entry = done.validated.catalog.by_slug[slug]
+        path = entry.path
         record.entries[path] = entry_row(entry)
         record.url_keys[path] = done.validated.url_keys[path]
         record.title_lines[path] = done.validated.title_lines[path]
