@@ -1,5 +1,5 @@
 """``python -m readinglist``: the same as the ``readinglist`` command."""
 
-from readinglist.cli import main
+from readinglist.cli import run
 
-raise SystemExit(main())
+run()

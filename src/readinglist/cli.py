@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import datetime
+import os
 import sys
 import time
 from collections.abc import Callable, Sequence
@@ -660,3 +661,20 @@ def main(argv: Sequence[str] | None = None) -> int:
         sys.stderr.write("interrupted\n")
         return 130
     return code
+
+
+def run() -> None:
+    """The ``readinglist`` command: :func:`main`, then exit at once.
+
+    Exiting this way skips tearing down the interpreter, which frees every object
+    one by one and took a tenth of a rebuild after one edit; the operating system
+    takes the memory back whole. Every file is closed by then and the output is
+    flushed here; an exception still ends in the usual traceback and exit.
+    """
+    code = main()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except BrokenPipeError:
+        code = code or 1  # a reader that stopped early, such as head
+    os._exit(code)
