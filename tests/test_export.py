@@ -21,7 +21,10 @@ from readinglist.export import (
     catalog_document,
     catalog_json,
     catalog_markdown,
+    edited_catalog_json,
+    edited_catalog_markdown,
     github_anchor,
+    markdown_line,
 )
 from readinglist.load import load_content
 from readinglist.markup import render_markdown
@@ -173,3 +176,40 @@ def test_exports_that_remember_lines_match_exports_made_afresh(catalog: Catalog)
     assert catalog_markdown(changed, memory=memory) == catalog_markdown(changed)
     assert "A new title" in catalog_json(changed, memory)
     assert set(memory.json_rows) == {e.path for e in changed.entries}
+
+
+def test_exports_made_from_the_last_ones_match_exports_made_afresh(catalog: Catalog) -> None:
+    render = render_markdown
+    first, second, *rest = catalog.entries
+    edits = [
+        (first, dataclasses.replace(first, title="A new title", summary="Now with **more**.")),
+        (second, dataclasses.replace(second, url="https://papers.test/moved")),
+    ]
+    changed = Catalog.build([edits[0][1], edits[1][1], *rest], catalog.tags, catalog.companies)
+    previous_json = catalog_json(catalog).encode()
+    previous_markdown = catalog_markdown(catalog, render=render).encode()
+    assert edited_catalog_json(previous_json, edits) == catalog_json(changed).encode()
+    assert (
+        edited_catalog_markdown(previous_markdown, changed, edits, render)
+        == catalog_markdown(changed, render=render).encode()
+    )
+    # An entry edited back: its line, as it was, is found again.
+    back = [(new, old) for old, new in edits]
+    assert edited_catalog_json(catalog_json(changed).encode(), back) == previous_json
+
+
+def test_exports_not_made_from_last_ones_that_do_not_hold_the_edited_lines(
+    catalog: Catalog,
+) -> None:
+    first = catalog.entries[0]
+    edit = [(dataclasses.replace(first, title="Not what it was"), first)]
+    assert edited_catalog_json(catalog_json(catalog).encode(), edit) is None
+    markdown = catalog_markdown(catalog, render=render_markdown).encode()
+    assert edited_catalog_markdown(markdown, catalog, edit, render_markdown) is None
+    # Under fewer tags than the entry has: the list was not made from this catalog.
+    entry = next(e for e in catalog.entries if len(e.tags) > 1)
+    line = "\n" + markdown_line(catalog, entry, render_markdown) + "\n"
+    shortened = markdown.replace(line.encode(), b"\n", 1)
+    renamed = [(entry, dataclasses.replace(entry, title="Renamed"))]
+    assert edited_catalog_markdown(markdown, catalog, renamed, render_markdown) is not None
+    assert edited_catalog_markdown(shortened, catalog, renamed, render_markdown) is None

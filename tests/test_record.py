@@ -183,6 +183,11 @@ def test_a_summary_edit_renders_the_entry_its_feeds_and_the_exports_not_its_list
         return real(plan, page)
 
     monkeypatch.setattr(build, "render_page", spying)
+    # The exports are the last ones with the edited entry's lines replaced, not made
+    # again from every entry.
+    afresh: list[str] = []
+    for name in ("catalog_json", "catalog_markdown"):
+        monkeypatch.setattr(render, name, lambda *_, name=name: afresh.append(name))
     entry = content / "entries" / "hidden-technical-debt.md"
     text = entry.read_text()
     _edit(entry, text + "The classic paper on what ML systems cost to keep.\n", 0)
@@ -197,6 +202,8 @@ def test_a_summary_edit_renders_the_entry_its_feeds_and_the_exports_not_its_list
     # Lists show the title, and so do the pages of the entries related to it.
     assert {"index.html", "tags/mlops/index.html", "kinds/paper/index.html"} <= set(rendered)
     assert "entries/michelangelo/index.html" in rendered
+    assert afresh == []
+    monkeypatch.undo()
     build_fixture(content, tmp_path / "fresh", None)
     assert files_under(out) == files_under(tmp_path / "fresh")
 

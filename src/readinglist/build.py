@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import dataclasses
 import datetime
 import errno
 import hashlib
@@ -24,7 +25,7 @@ import os
 import shutil
 import sys
 import types
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -49,6 +50,7 @@ from readinglist.record import (
 )
 from readinglist.render import (
     DEFAULT_TEMPLATES,
+    EXPORTS,
     Page,
     RenderMemory,
     SitePlan,
@@ -76,8 +78,6 @@ BODIES_FILE = "bodies.marshal"
 RELATED_FILE = "related.marshal"
 TREES_DIR = "trees"
 PAGEFIND_DIR = "pagefind"
-EXPORTS = ("catalog.json", "list.md")
-"""Files that list every entry."""
 PARALLEL_THRESHOLD = 200
 """Less work than this many pages or summaries stays in one process: forking would cost more."""
 BATCH_SIZE = 100
@@ -419,6 +419,16 @@ def build_site(
         )
 
 
+def _reader(folder: Path) -> Callable[[str], bytes | None]:
+    def read(path: str) -> bytes | None:
+        try:
+            return (folder / path).read_bytes()
+        except OSError:
+            return None
+
+    return read
+
+
 def _entry_signatures(content: Path) -> dict[str, Signature]:
     """Each entry file's signature, taken before the files are read: an edit made while
     they are read shows as a change next time."""
@@ -504,7 +514,10 @@ def _build_site(
     else:
         related = cached_related(catalog, config.related_count, cache, memory)
         rendering = memory.rendering if memory is not None else RenderMemory()
-    edited = quick.edited if quick is not None else None
+    edited = None
+    if quick is not None:
+        # The last build's lists of every entry, the edited entries' lines replaced.
+        edited = dataclasses.replace(quick.edited, previous=_reader(live))
     plan = plan_site(catalog, config, bodies, templates, related, rendering, edited)
     if background is not None:
         # This process would wait for the summaries anyway.
@@ -568,7 +581,7 @@ def _build_site(
 
     # Entry pages first: the helper processes take chunks from the front, and entry
     # pages need no list items, which this process then makes alone. The exports
-    # come last, so this process makes them and keeps their lines for the record.
+    # come last, so this process makes them and keeps their lines for serve's next build.
     to_render.sort(key=lambda page: (not page.path.startswith("entries/"), page.path in EXPORTS))
     rows, rendered_written = _render_pages(
         _Job(plan, on_disk, digests=cache is not None), to_render, next_tree, workers

@@ -15,7 +15,7 @@ import io
 import json
 import operator
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -95,6 +95,11 @@ class ExportMemory:
     """By entry path: the entry as it was, its company's name, and its line."""
 
 
+def json_row(entry: Entry) -> str:
+    """An entry's line in ``catalog.json``."""
+    return json.dumps(entry_document(entry), ensure_ascii=False)
+
+
 def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     """``catalog_document`` as stable JSON text, one entry, tag or company a line.
 
@@ -104,10 +109,7 @@ def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     known = memory.json_rows if memory is not None else {}
     rows: dict[str, tuple[Entry, str]] = {}
     for entry in catalog.entries:
-        rows[entry.path] = kept(known, entry) or (
-            entry,
-            json.dumps(entry_document(entry), ensure_ascii=False),
-        )
+        rows[entry.path] = kept(known, entry) or (entry, json_row(entry))
     if memory is not None:
         memory.json_rows = rows
     tag_counts = catalog.tag_counts()
@@ -217,7 +219,7 @@ def catalog_markdown(
         name = company.name if company else ""
         found = kept(known, entry)
         if found is None or found[1] != name:
-            found = (entry, name, _entry_line(catalog, entry, render))
+            found = (entry, name, markdown_line(catalog, entry, render))
         entry_lines[entry.path] = found
         line_of[entry.path] = found[2]
     line = line_of.__getitem__
@@ -229,7 +231,8 @@ def catalog_markdown(
     return "\n".join(lines) + "\n"
 
 
-def _entry_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) -> str:
+def markdown_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) -> str:
+    """An entry's line in :func:`catalog_markdown`, under each of its tags."""
     company = catalog.companies.get(entry.company or "")
     facts = [entry.date.isoformat(), entry.kind]
     if company is not None:
@@ -240,3 +243,50 @@ def _entry_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) ->
     if summary.strip():
         line += f" - {markdown_text(summary)}"
     return line
+
+
+EditedEntry = tuple[Entry, Entry]
+"""An entry edited in place: as it was, and as it is."""
+
+
+def edited_catalog_json(previous: bytes, edited: Iterable[EditedEntry]) -> bytes | None:
+    """:func:`catalog_json` after entries were edited in place (neither added, removed
+    nor moved, the vocabularies unchanged), made from its ``previous`` text; None when
+    an entry's line is not in it once, exactly as it would have been made."""
+    # A line starts with the entry's slug, which no other line holds.
+    changes = [("\n" + json_row(old), "\n" + json_row(new), 1) for old, new in edited]
+    return _replace_lines(previous, changes)
+
+
+def edited_catalog_markdown(
+    previous: bytes,
+    catalog: Catalog,
+    edited: Iterable[EditedEntry],
+    render: Callable[[str], str],
+) -> bytes | None:
+    """:func:`catalog_markdown` after entries were edited in place, as
+    :func:`edited_catalog_json` makes ``catalog.json``; ``render`` must render the
+    summaries the entries had too."""
+    changes = [
+        (
+            "\n" + markdown_line(catalog, old, render) + "\n",
+            "\n" + markdown_line(catalog, new, render) + "\n",
+            len(new.tags),  # the entry's line is under each of its tags
+        )
+        for old, new in edited
+    ]
+    return _replace_lines(previous, changes)
+
+
+def _replace_lines(previous: bytes, changes: Iterable[tuple[str, str, int]]) -> bytes | None:
+    """``previous`` with each ``old`` replaced by ``new``, where it occurs exactly
+    ``count`` times; None when it does not."""
+    text = previous
+    for old, new, count in changes:
+        if old == new:
+            continue
+        before, after = old.encode(), new.encode()
+        if text.count(before) != count:
+            return None
+        text = text.replace(before, after)
+    return text

@@ -3,9 +3,8 @@
 A build in a new process knows nothing of the last one but what the cache
 holds. The record holds what the last build found in every entry file (by the
 file's signature), the problems, the near-duplicate titles, each entry's
-fingerprint, related entries and lines in the exports, and the compiled
-templates, as plain data in ``marshal`` format, which loads many times faster
-than JSON or pickle.
+fingerprint and related entries, and the compiled templates, as plain data in
+``marshal`` format, which loads many times faster than JSON or pickle.
 
 With it, a build after a few entries were edited in place reads and checks
 only the edited files and plans only the files that show them, as long as
@@ -31,7 +30,6 @@ import jinja2
 
 from readinglist.config import SiteConfig
 from readinglist.errors import Problem, sort_problems
-from readinglist.export import ExportMemory
 from readinglist.forked import Forked, ForkFailed
 from readinglist.load import COMPANIES_FILE, TAGS_FILE
 from readinglist.model import Catalog, Company, Entry, Tag
@@ -54,7 +52,7 @@ CHANGES_FILE = "record-changes.marshal"
 SIGNATURES_FILE = "signatures.marshal"
 TITLES_FILE = "titles.marshal"
 """Near-duplicate titles' memory, read only when a title changed."""
-FORMAT = 1
+FORMAT = 2
 MOST_CHANGED = 200
 """More edited files than this are built in full, where they are read by two processes."""
 
@@ -139,8 +137,6 @@ class Record:
     title_lines: dict[str, int]
     fingerprints: dict[str, tuple[str, str]]
     """Each entry's fingerprint and listed fingerprint, by path."""
-    json_rows: dict[str, str]
-    markdown_lines: dict[str, tuple[str, str]]
     problems: list[tuple[Any, ...]]
     """Every problem but near-duplicate titles, as :class:`Problem` fields."""
     title_pairs: list[tuple[int, int]]
@@ -158,7 +154,7 @@ class Record:
     build after an edit writes a few lines instead of the whole record."""
 
 
-PER_FILE = ("entries", "url_keys", "title_lines", "fingerprints", "json_rows", "markdown_lines")
+PER_FILE = ("entries", "url_keys", "title_lines", "fingerprints")
 """The fields of :class:`Record` that hold something for each file."""
 WHOLE: tuple[str, ...] = ("basis", "token", "problems", "title_pairs", "templates")
 WHOLE += ("checked_files", "bodies_file")
@@ -293,7 +289,7 @@ class Restored:
     entries: list[Entry]
     """In the record's order, which is the catalog's."""
     rendering: RenderMemory
-    """Fingerprints, export lines and compiled templates, for the plan."""
+    """Fingerprints and compiled templates, for the plan."""
 
 
 def restore(record: Record) -> Restored:
@@ -301,19 +297,13 @@ def restore(record: Record) -> Restored:
     entries: list[Entry] = []
     rendering = RenderMemory()
     rendering.templates.compiled.update(record.templates)
-    fingerprints, exports = rendering.fingerprints, rendering.exports
+    fingerprints = rendering.fingerprints
     recorded_fingerprints = record.fingerprints
-    json_rows, markdown_lines = record.json_rows, record.markdown_lines
     for path, row in record.entries.items():
         entry = row_entry(row)
         entries.append(entry)
         fingerprint, listed = recorded_fingerprints[path]
         fingerprints[path] = (entry, fingerprint, listed)
-        if path in json_rows:
-            exports.json_rows[path] = (entry, json_rows[path])
-        if path in markdown_lines:
-            company, line = markdown_lines[path]
-            exports.markdown_lines[path] = (entry, company, line)
     return Restored(entries, rendering)
 
 
@@ -329,7 +319,7 @@ class Recheck:
     signatures: dict[str, Signature]
     """The signatures of the files that changed, by path."""
     rendering: RenderMemory
-    """Fingerprints, export lines and templates of the record, for the plan."""
+    """Fingerprints and templates of the record, for the plan."""
     titles: TitleMemory | None
     """The titles' memory, when it is to be saved."""
 
@@ -353,6 +343,7 @@ def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path)
     title_lines = dict(record.title_lines)
     titles_changed = False
     listed: set[str] = set()
+    before_edits: dict[str, Entry] = {}
     position = {path: index for index, path in enumerate(record.entries)}
     for path, entry in fresh.items():
         index = position.get(path)
@@ -361,16 +352,14 @@ def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path)
         before = entries[index]
         if _where(before) != _where(entry):
             return None
+        before_edits[entry.slug] = before
         titles_changed = titles_changed or before.title != entry.title
         if listed_fields(before) != listed_fields(entry):
             listed.add(entry.slug)
         url_keys[path] = checks.url_keys[path]
         title_lines[path] = checks.lines[path][0]
         entries[index] = entry
-        # Made again by the plan and the exports.
-        del rendering.fingerprints[path]
-        rendering.exports.json_rows.pop(path, None)
-        rendering.exports.markdown_lines.pop(path, None)
+        del rendering.fingerprints[path]  # made again by the plan
     if len(set(url_keys.values())) != len(url_keys):
         return None  # a resource listed twice: the full check says which
     titles: TitleMemory | None = None
@@ -389,7 +378,7 @@ def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path)
     # Entries edited in place keep their places: the record's order is the catalog's.
     catalog = Catalog.build(entries, edits.tags, edits.companies, in_order=True)
     validated = Validated(catalog, tuple(sort_problems(problems)), title_lines, url_keys)
-    edited = Edited(frozenset(entry.slug for entry in fresh.values()), frozenset(listed))
+    edited = Edited(frozenset(before_edits), frozenset(listed), before_edits)
     return Recheck(validated, warnings, pairs, edited, edits.signatures, rendering, titles)
 
 
@@ -447,7 +436,6 @@ def make_record(
 ) -> Record:
     """The record of a build that made the site folder with ``token`` from this check
     (near-duplicate titles aside: ``title_pairs``) and plan."""
-    exports: ExportMemory = rendering.exports
     return Record(
         basis=basis_key,
         token=token,
@@ -456,10 +444,6 @@ def make_record(
         title_lines=dict(validated.title_lines),
         fingerprints={
             path: (fp, listed) for path, (_, fp, listed) in rendering.fingerprints.items()
-        },
-        json_rows={path: row for path, (_, row) in exports.json_rows.items()},
-        markdown_lines={
-            path: (company, line) for path, (_, company, line) in exports.markdown_lines.items()
         },
         problems=_problem_rows(validated.problems),
         title_pairs=title_pairs,
@@ -472,7 +456,6 @@ def make_record(
 def record_edits(record: Record, token: str, done: Recheck, rendering: RenderMemory) -> None:
     """Bring ``record`` up to a build from ``done``, which made the site folder with
     ``token``."""
-    exports = rendering.exports
     for slug in done.edited.changed:
         entry = done.validated.catalog.by_slug[slug]
         path = entry.path
@@ -480,11 +463,6 @@ def record_edits(record: Record, token: str, done: Recheck, rendering: RenderMem
         record.url_keys[path] = done.validated.url_keys[path]
         record.title_lines[path] = done.validated.title_lines[path]
         record.fingerprints[path] = rendering.fingerprints[path][1:]
-        if path in exports.json_rows:
-            record.json_rows[path] = exports.json_rows[path][1]
-        if path in exports.markdown_lines:
-            _, company, line = exports.markdown_lines[path]
-            record.markdown_lines[path] = (company, line)
     record.edited |= set(done.signatures)
     record.token = token
     record.problems = _problem_rows(done.validated.problems)

@@ -30,7 +30,13 @@ from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
 from readinglist.config import SiteConfig
-from readinglist.export import ExportMemory, catalog_json, catalog_markdown
+from readinglist.export import (
+    ExportMemory,
+    catalog_json,
+    catalog_markdown,
+    edited_catalog_json,
+    edited_catalog_markdown,
+)
 from readinglist.markup import markdown_renderer
 from readinglist.model import Catalog, Entry, kept
 from readinglist.validate import slugify
@@ -39,6 +45,8 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 """``templates/`` at the top of the repository."""
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
 """Files from the templates folder published as they are."""
+EXPORTS = ("catalog.json", "list.md")
+"""Files that list every entry."""
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 HOME_TOP_TAGS = 12
 PAGER_REACH = 2
@@ -153,6 +161,12 @@ class Edited:
     changed: frozenset[str]
     listed: frozenset[str]
     """Those among them whose :func:`listed_fields` changed."""
+    before: Mapping[str, Entry] = field(default_factory=dict)
+    """The edited entries as they were, by slug."""
+    previous: Callable[[str], bytes | None] | None = None
+    """Reads a file of the last build's site: ``catalog.json`` and ``list.md``, which
+    list every entry, are made from theirs, with the lines of the entries in
+    ``before`` replaced, rather than from every entry."""
 
 
 @dataclass(frozen=True)
@@ -164,8 +178,12 @@ class SitePlan:
     copied: Mapping[str, bytes] = field(default_factory=dict)
     exports: ExportMemory = field(default_factory=ExportMemory)
     """Entries' lines in catalog.json and list.md, which may outlive this plan."""
-    partial: bool = False
-    """Only the files that show some entries are planned: the others are as they were."""
+    edited: Edited | None = None
+    """Only the files that show these entries are planned: the others are as they were."""
+
+    @property
+    def partial(self) -> bool:
+        return self.edited is not None
 
 
 class TemplateCode(BytecodeCache):
@@ -699,7 +717,7 @@ def plan_site(
         environment,
         copied,
         memory.exports,
-        partial=edited is not None,
+        edited,
     )
 
 
@@ -1122,20 +1140,35 @@ def render_page(plan: SitePlan, page: Page) -> bytes:
     if page.template in plan.copied:
         return plan.copied[page.template]
     context = page.context()
-    if page.template == "catalog.json":
-        return catalog_json(context["catalog"], plan.exports).encode()
-    if page.template == "list.md":
-        summaries: Mapping[str, str] = context["summaries"]
-        text = catalog_markdown(
-            context["catalog"],
-            context["config"],
-            lambda summary: summaries.get(body_key(summary), ""),
-            plan.exports,
-        )
-        return text.encode()
+    if page.template in EXPORTS:
+        return _render_export(plan, page.template, context)
     if page.template == "robots.txt":
         return str(context["text"]).encode()
     return plan.environment.get_template(page.template).render(context).encode()
+
+
+def _render_export(plan: SitePlan, name: str, context: dict[str, Any]) -> bytes:
+    catalog: Catalog = context["catalog"]
+    summaries: Mapping[str, str] = context.get("summaries", {})
+
+    def render(summary: str) -> str:
+        return summaries.get(body_key(summary), "")
+
+    edited = plan.edited
+    if edited is not None and edited.previous is not None:
+        previous = edited.previous(name)
+        pairs = [(old, catalog.by_slug[slug]) for slug, old in edited.before.items()]
+        if previous is None:
+            made = None
+        elif name == "catalog.json":
+            made = edited_catalog_json(previous, pairs)
+        else:
+            made = edited_catalog_markdown(previous, catalog, pairs, render)
+        if made is not None:
+            return made
+    if name == "catalog.json":
+        return catalog_json(catalog, plan.exports).encode()
+    return catalog_markdown(catalog, context["config"], render, plan.exports).encode()
 
 
 def render_site(
