@@ -11,10 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from builds import build_fixture, files_under
+from builds import TODAY, build_fixture, files_under
 from readinglist import build, load, record, render
 from readinglist.model import Entry
 from readinglist.render import Page, SitePlan
+from readinglist.validate import validate
 
 
 def _edit(path: Path, text: str | None, number: int) -> None:
@@ -226,6 +227,13 @@ def test_an_entry_comes_back_from_the_record_as_it_was() -> None:
     assert back == entry
     assert vars(back) == vars(entry)  # every field, none left out
     assert record.row_entry(record.entry_row(dataclasses.replace(entry, added=None))).added is None
+
+
+def test_vocabularies_come_back_from_the_record_as_they_were(content: Path) -> None:
+    vocabularies = validate(load.load_content(content), TODAY).vocabularies
+    assert vocabularies is not None and vocabularies.tags and vocabularies.companies
+    row = marshal.loads(marshal.dumps(record.vocabularies_row(vocabularies)))
+    assert record.row_vocabularies(row) == vocabularies
 
 
 def test_a_build_from_the_record_renders_summaries_the_cache_lost(

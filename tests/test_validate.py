@@ -28,6 +28,8 @@ from readinglist.validate import (
     TitleMemory,
     Validated,
     _blocking_keys,
+    check_entries,
+    check_some_entries,
     did_you_mean,
     lookup_key,
     name_lookup,
@@ -70,6 +72,11 @@ def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | No
     memory = CheckMemory()
     for _ in range(2):
         assert validate_folder("content", TODAY, memory=memory) == (result, raw.files)
+    # Each file checked against the vocabularies the check kept, as a build from its
+    # record checks edited files: the same as checked with the vocabularies read.
+    assert result.vocabularies is not None
+    again = check_some_entries("content", TODAY, lambda _: False, result.vocabularies)[1]
+    assert again == check_entries(raw, TODAY)
     return result
 
 

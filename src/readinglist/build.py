@@ -39,13 +39,14 @@ from readinglist.model import Catalog
 from readinglist.record import (
     Recheck,
     basis,
+    finish_recheck,
     make_record,
     read_plain,
     record_edits,
     save_record,
     save_signatures,
     save_titles,
-    start_from_record,
+    start_recheck,
     write_plain,
 )
 from readinglist.render import (
@@ -457,17 +458,20 @@ def _build_site(
 ) -> BuildResult:
     cache = Path(cache_dir) if cache_dir is not None else None
     live = Path(out)
-    live_token, live_manifest = _load_manifest(cache, live) or ("", {})
     # A build in a new process starts from the record of the last one, when it has one.
     recorded = cache is not None and memory is None
+    started = None
+    if cache is not None and recorded:
+        started = start_recheck(cache, Path(content), today, workers)
+    live_token, live_manifest = _load_manifest(cache, live) or ("", {})
     basis_key = basis(Path(content), live, config, today, templates) if recorded else ""
     quick: Recheck | None = None
     record = None
     signatures: dict[str, Signature] = {}
-    if cache is not None and recorded and live_token:
-        started = start_from_record(cache, Path(content), today, basis_key, live_token, workers)
-        if started is not None:
-            record, quick, signatures = started
+    if cache is not None and started is not None:
+        found = finish_recheck(started, cache, Path(content), today, basis_key, live_token)
+        if found is not None:
+            record, quick, signatures = found
     if recorded and quick is None:
         signatures = _entry_signatures(Path(content))
 
@@ -619,7 +623,8 @@ def _build_site(
             )
         record.bodies_file = path_signature(cache / BODIES_FILE)
         save_record(cache, record)
-        save_signatures(cache, token, signatures)
+        if validated.vocabularies is not None:
+            save_signatures(cache, token, signatures, validated.vocabularies)
     pages = sum(1 for path in manifest if path.endswith(".html"))
     return BuildResult(
         all_problems,

@@ -639,27 +639,35 @@ def load_content(
     content_dir: str | os.PathLike[str],
     share: tuple[int, int] = (0, 1),
     keep: Callable[[os.DirEntry[str]], bool] | None = None,
+    vocabularies: bool = True,
 ) -> RawContent:
     """Read every entry and both vocabularies below ``content_dir``; never raises for bad input.
 
     ``share=(k, n)`` reads only the k-th of n consecutive runs of entry files (in name
     order), so n processes can read one folder together; the vocabularies are always read.
     Entry files for which ``keep`` answers true are listed in ``paths`` but not read:
-    the caller still has what they held.
+    the caller still has what they held. ``vocabularies=False`` leaves the vocabularies
+    unread too, for a caller that has them.
     """
     with collector_paused():
-        return _load_content(Path(content_dir), share, keep)
+        return _load_content(Path(content_dir), share, keep, vocabularies)
 
 
 def _load_content(
-    root: Path, share: tuple[int, int], keep: Callable[[os.DirEntry[str]], bool] | None
+    root: Path,
+    share: tuple[int, int],
+    keep: Callable[[os.DirEntry[str]], bool] | None,
+    vocabularies: bool,
 ) -> RawContent:
     problems: list[Problem] = []
     entries: list[RawEntry] = []
-    tags, tags_path, found = _load_vocabulary(root, TAGS_FILE, required=True)
-    problems += found
-    companies, companies_path, found = _load_vocabulary(root, COMPANIES_FILE, required=False)
-    problems += found
+    tags = companies = None
+    tags_path, companies_path = str(root / TAGS_FILE), str(root / COMPANIES_FILE)
+    if vocabularies:
+        tags, tags_path, found = _load_vocabulary(root, TAGS_FILE, required=True)
+        problems += found
+        companies, companies_path, found = _load_vocabulary(root, COMPANIES_FILE, required=False)
+        problems += found
     files = 2
     entries_dir = root / ENTRIES_DIR
     real_root = root.resolve()

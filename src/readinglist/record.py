@@ -40,6 +40,7 @@ from readinglist.validate import (
     Signature,
     TitleMemory,
     Validated,
+    Vocabularies,
     check_some_entries,
     near_duplicate_titles,
     path_signature,
@@ -50,6 +51,8 @@ RECORD_FILE = "record.marshal"
 CHANGES_FILE = "record-changes.marshal"
 """What changed since the full record: read and written with it."""
 SIGNATURES_FILE = "signatures.marshal"
+"""Every entry file's signature and the vocabularies: what a second process needs to
+check the edited files."""
 TITLES_FILE = "titles.marshal"
 """Near-duplicate titles' memory, read only when a title changed."""
 FORMAT = 2
@@ -100,6 +103,33 @@ def row_entry(row: EntryRow) -> Entry:
         path=row[10],
     )
     return entry
+
+
+VocabulariesRow = tuple[Any, ...]
+""":class:`Vocabularies` as plain data."""
+
+
+def vocabularies_row(vocabularies: Vocabularies) -> VocabulariesRow:
+    return (
+        {ident: (t.name, t.description, t.aliases) for ident, t in vocabularies.tags.items()},
+        {ident: (c.name, c.homepage, c.aliases) for ident, c in vocabularies.companies.items()},
+        vocabularies.tag_lookup,
+        vocabularies.company_lookup,
+        vocabularies.tags_read,
+        vocabularies.companies_read,
+    )
+
+
+def row_vocabularies(row: VocabulariesRow) -> Vocabularies:
+    tags, companies, tag_lookup, company_lookup, tags_read, companies_read = row
+    return Vocabularies(
+        {ident: Tag(ident, *fields) for ident, fields in tags.items()},
+        {ident: Company(ident, *fields) for ident, fields in companies.items()},
+        tag_lookup,
+        company_lookup,
+        tags_read,
+        companies_read,
+    )
 
 
 def _where(entry: Entry) -> tuple[object, ...]:
@@ -239,17 +269,26 @@ def load_titles(cache: Path) -> TitleMemory:
     return TitleMemory(titles, set(pairs), holders)
 
 
-def save_signatures(cache: Path, token: str, signatures: Mapping[str, Signature]) -> None:
-    """Every entry file's signature when the site folder with ``token`` was built: kept
-    apart from the record, for a second process to compare while this one loads it."""
-    write_plain(cache / SIGNATURES_FILE, (FORMAT, token, dict(signatures)))
+def save_signatures(
+    cache: Path, token: str, signatures: Mapping[str, Signature], vocabularies: Vocabularies
+) -> None:
+    """Every entry file's signature when the site folder with ``token`` was built, and
+    the vocabularies then: kept apart from the record, for a second process to check
+    the edited files while this one loads it."""
+    data = (FORMAT, token, dict(signatures), vocabularies_row(vocabularies))
+    write_plain(cache / SIGNATURES_FILE, data)
 
 
-def load_signatures(cache: Path, token: str) -> dict[str, Signature] | None:
+def load_signatures(cache: Path) -> tuple[str, dict[str, Signature], Vocabularies] | None:
+    """The token of the site folder the saved signatures are of, the signatures and the
+    vocabularies."""
     data = read_plain(cache / SIGNATURES_FILE)
-    if not isinstance(data, tuple) or len(data) != 3 or data[:2] != (FORMAT, token):
+    if not isinstance(data, tuple) or len(data) != 4 or data[0] != FORMAT:
         return None
-    return data[2] if isinstance(data[2], dict) else None
+    try:
+        return str(data[1]), dict(data[2]), row_vocabularies(data[3])
+    except DAMAGED:
+        return None
 
 
 @dataclass(frozen=True)
@@ -259,27 +298,33 @@ class EditedFiles:
     signatures: dict[str, Signature]
     """Their signatures now, by path."""
     checks: EntryChecks
-    tags: dict[str, Tag]
-    companies: dict[str, Company]
 
 
 def check_edited(
-    content: Path, today: datetime.date, known: Mapping[str, Signature]
+    content: Path,
+    today: datetime.date,
+    known: Mapping[str, Signature],
+    vocabularies: Vocabularies,
 ) -> EditedFiles | None:
-    """Read and check the entry files whose signatures are not ``known``; None when the
-    set of files changed, too many did, or one has an error."""
-    seen: dict[str, Signature] = {}
-    raw, checks, tags, companies = check_some_entries(content, today, unchanged_files(known, seen))
-    changed = [path for path in raw.paths if known.get(path) != seen.get(path)]
+    """Read and check the entry files whose signatures are not ``known``, against the
+    unchanged ``vocabularies``; None when the set of files changed, too many did, or
+    one has an error."""
+    changed: dict[str, Signature | None] = {}
+    keep = unchanged_files(known, changed)
+    raw, checks = check_some_entries(content, today, keep, vocabularies)
+    signatures: dict[str, Signature] = {}
+    for path, found in changed.items():
+        if found is None or path not in known:
+            return None  # a file that could not be examined, or a new one
+        signatures[path] = found
     if (
-        len(seen) != len(raw.paths)
-        or len(raw.paths) != len(known)
-        or not known.keys() >= set(raw.paths)
+        # Every other file is known, so the same number of files means the same files.
+        len(raw.paths) != len(known)
         or len(changed) > MOST_CHANGED
         or any(p.severity == "error" for p in checks.problems)
     ):
         return None
-    return EditedFiles({path: seen[path] for path in changed}, checks, tags, companies)
+    return EditedFiles(signatures, checks)
 
 
 @dataclass(frozen=True)
@@ -324,7 +369,13 @@ class Recheck:
     """The titles' memory, when it is to be saved."""
 
 
-def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path) -> Recheck | None:
+def recheck(
+    record: Record,
+    restored: Restored,
+    edits: EditedFiles,
+    vocabularies: Vocabularies,
+    cache: Path,
+) -> Recheck | None:
     """The check of the content folder, from ``record`` and the files changed since;
     None when more changed than edits in place to what some entries say (see the
     module's notes)."""
@@ -376,53 +427,79 @@ def recheck(record: Record, restored: Restored, edits: EditedFiles, cache: Path)
             titles = memory
     warnings = near_duplicate_titles(entries, title_lines, lambda _: pairs) if pairs else []
     # Entries edited in place keep their places: the record's order is the catalog's.
-    catalog = Catalog.build(entries, edits.tags, edits.companies, in_order=True)
-    validated = Validated(catalog, tuple(sort_problems(problems)), title_lines, url_keys)
+    tags, companies = vocabularies.tags, vocabularies.companies
+    catalog = Catalog.build(entries, tags, companies, in_order=True)
+    problems = sort_problems(problems)
+    validated = Validated(catalog, tuple(problems), title_lines, url_keys, vocabularies)
     edited = Edited(frozenset(before_edits), frozenset(listed), before_edits)
     return Recheck(validated, warnings, pairs, edited, edits.signatures, rendering, titles)
 
 
-def start_from_record(
+@dataclass(frozen=True)
+class Started:
+    """The entry files being compared with the last build's."""
+
+    token: str
+    """The token of the site folder the last build made."""
+    known: dict[str, Signature]
+    vocabularies: Vocabularies
+    checking: Forked[EditedFiles | None] | None
+    """The second process that reads and checks the changed files, if one does."""
+
+    def edits(self, content: Path, today: datetime.date) -> EditedFiles | None:
+        if self.checking is None:
+            return check_edited(content, today, self.known, self.vocabularies)
+        try:
+            return self.checking.result()
+        except ForkFailed:
+            return None
+
+
+def start_recheck(cache: Path, content: Path, today: datetime.date, workers: int) -> Started | None:
+    """Start comparing the entry files with the last build's, first thing: with
+    ``workers`` above one and a large catalog, a second process reads and checks the
+    changed files while this one loads the record (:func:`finish_recheck`)."""
+    found = load_signatures(cache)
+    if found is None:
+        return None
+    token, known, vocabularies = found
+    checking = None
+    if workers > 1 and len(known) >= PARALLEL_ENTRY_FILES:
+        checking = Forked(check_edited, content, today, known, vocabularies)
+    return Started(token, known, vocabularies, checking)
+
+
+def finish_recheck(
+    started: Started,
     cache: Path,
     content: Path,
     today: datetime.date,
     basis_key: str,
     token: str,
-    workers: int,
 ) -> tuple[Record, Recheck, dict[str, Signature]] | None:
     """The last build's record, the check of ``content`` made from it and every entry
-    file's signature; None when a full build is needed.
-
-    With ``workers`` above one and a large catalog, a second process reads and
-    checks the changed files while this one loads the record.
-    """
-    known = load_signatures(cache, token)
-    if known is None:
-        return None
-    checking = None
-    if workers > 1 and len(known) >= PARALLEL_ENTRY_FILES:
-        checking = Forked(check_edited, content, today, known)
-    try:
-        record = load_record(cache, basis_key, token)
-        restored = restore(record) if record is not None else None
-    except DAMAGED:
-        record, restored = None, None
-    if checking is not None:
+    file's signature; None when a full build is needed: when the live site folder,
+    whose manifest holds ``token``, is not the one the record describes, the basis
+    changed, or more than edits in place did."""
+    record = restored = None
+    if started.token == token:
         try:
-            edits = checking.result()
-        except ForkFailed:
-            edits = None
-    else:
-        edits = check_edited(content, today, known) if record is not None else None
+            record = load_record(cache, basis_key, token)
+            restored = restore(record) if record is not None else None
+        except DAMAGED:
+            record, restored = None, None
+    if started.checking is None and record is None:
+        return None
+    edits = started.edits(content, today)  # also when of no use: the process is waited for
     if record is None or restored is None or edits is None:
         return None
     try:
-        done = recheck(record, restored, edits, cache)
+        done = recheck(record, restored, edits, started.vocabularies, cache)
     except DAMAGED:
         return None
     if done is None:
         return None
-    return record, done, {**known, **edits.signatures}
+    return record, done, {**started.known, **edits.signatures}
 
 
 def make_record(

@@ -76,6 +76,21 @@ _ARXIV_RE = re.compile(r"^/(?:abs|pdf|html)/(?P<id>.+?)(?:v\d+)?(?:\.pdf)?$")
 
 
 @dataclass(frozen=True)
+class Vocabularies:
+    """The vocabularies as checking an entry file needs them; plain data, which a
+    build keeps for the next one while ``tags.yml`` and ``companies.yml`` are unchanged."""
+
+    tags: dict[str, Tag]
+    companies: dict[str, Company]
+    tag_lookup: dict[str, str]
+    """The id each name, alias and id stands for, by :func:`lookup_key`."""
+    company_lookup: dict[str, str]
+    tags_read: bool
+    """Whether ``tags.yml`` could be read: entries' tags are checked only then."""
+    companies_read: bool
+
+
+@dataclass(frozen=True)
 class Validated:
     """The catalog of every entry without errors, and all problems, sorted."""
 
@@ -87,6 +102,8 @@ class Validated:
     url_keys: Mapping[str, str] = dataclasses.field(default_factory=dict)
     """Each catalog entry's URL normalised, by path: two entries with the same one are
     the same resource."""
+    vocabularies: Vocabularies | None = None
+    """What the entries were checked against."""
 
     @property
     def ok(self) -> bool:
@@ -436,6 +453,30 @@ class _Checker:
         """Finds near-duplicate titles; None leaves them to the caller."""
         self.similar_names = True
         """Whether to look for near-duplicate names in the vocabularies."""
+        self.tag_vocabulary: dict[str, Tag] = {}
+        self.company_vocabulary: dict[str, Company] = {}
+        self.tags_read = isinstance(raw.tags, LineDict)
+        self.companies_read = not self.unreadable(raw.companies_path)
+
+    @classmethod
+    def knowing(cls, raw: RawContent, today: datetime.date, known: Vocabularies) -> _Checker:
+        """A checker of ``raw``'s entry files against vocabularies checked before."""
+        checker = cls(raw, today)
+        checker.tag_vocabulary, checker.company_vocabulary = known.tags, known.companies
+        checker.tag_lookup, checker.company_lookup = known.tag_lookup, known.company_lookup
+        checker.tags_read, checker.companies_read = known.tags_read, known.companies_read
+        return checker
+
+    def vocabularies(self) -> Vocabularies:
+        """What this checker checks entries against, once it has read the vocabularies."""
+        return Vocabularies(
+            self.tag_vocabulary,
+            self.company_vocabulary,
+            self.tag_lookup,
+            self.company_lookup,
+            self.tags_read,
+            self.companies_read,
+        )
 
     def lookup_key(self, name: str) -> str:
         key = self.lookup_keys.get(name)
@@ -538,6 +579,7 @@ class _Checker:
             if name and description:
                 tags[ident] = Tag(ident, name, description, aliases)
         self.near_duplicates(path, {i: t.name for i, t in tags.items()}, self.tag_lines, "tag")
+        self.tag_vocabulary = tags
         return tags
 
     def companies_vocabulary(self) -> dict[str, Company]:
@@ -551,12 +593,14 @@ class _Checker:
             name = self.text_field(path, fields, "name", required=True)
             homepage = ""
             if "homepage" in fields:
-                homepage = self.url(path, fields, "homepage") or ""
+                found = self.url(path, fields, "homepage")
+                homepage = found[0] if found else ""
             aliases = self.string_list(path, fields, "aliases")
             self.qualify(before, ident, lines[ident])
             if name:
                 companies[ident] = Company(ident, name, homepage, aliases)
         self.near_duplicates(path, {i: c.name for i, c in companies.items()}, lines, "company")
+        self.company_vocabulary = companies
         return companies
 
     def qualify(self, before: int, ident: str, line: int) -> None:
@@ -645,7 +689,8 @@ class _Checker:
                 items.append((item.strip(), item_line))
         return items
 
-    def url(self, path: str, fields: LineDict, key: str) -> str | None:
+    def url(self, path: str, fields: LineDict, key: str) -> tuple[str, str] | None:
+        """The URL as written and normalised, when it is one."""
         value = self.text_field(path, fields, key, required=True)
         if value is None:
             return None
@@ -653,8 +698,7 @@ class _Checker:
         if normalised is None:
             self.add(path, _line_of(fields, key), key, problem, hint)
             return None
-        self.url_keys[path] = normalised
-        return value
+        return value, normalised
 
     def date(self, path: str, fields: LineDict, key: str, required: bool) -> datetime.date | None:
         value = fields.get(key)
@@ -722,7 +766,7 @@ class _Checker:
                 f"has {len(items)} tags; at most {MAX_TAGS}",
                 "keep the most specific ones",
             )
-        if not isinstance(self.raw.tags, LineDict):
+        if not self.tags_read:
             return ()  # tags.yml could not be read: that is the one problem to report
         resolved: list[str] = []
         for name, item_line in items:
@@ -744,7 +788,7 @@ class _Checker:
 
     def company(self, path: str, fields: LineDict) -> str | None:
         name = self.text_field(path, fields, "company", required=False)
-        if name is None or self.unreadable(self.raw.companies_path):
+        if name is None or not self.companies_read:
             return None  # companies.yml could not be read: that is the one problem to report
         ident = self.company_lookup.get(self.lookup_key(name))
         if ident is None:
@@ -811,7 +855,10 @@ class _Checker:
             )
         meant = self.unknown_keys(path, fields, FIELD_NAMES)
         title = self.title(path, fields)
-        url = self.url(path, fields, "url")
+        found = self.url(path, fields, "url")
+        url = None
+        if found is not None:
+            url, self.url_keys[path] = found
         date = self.date(path, fields, "date", required=True)
         tags = self.tags(path, fields)
         company = self.company(path, fields)
@@ -898,7 +945,8 @@ class _Checker:
         if self.similar_titles is not None:
             self.problems += near_duplicate_titles(entries, title_lines, self.similar_titles)
         catalog = Catalog.build(entries, tags, companies)
-        return Validated(catalog, tuple(sort_problems(self.problems)), title_lines, url_keys)
+        problems = tuple(sort_problems(self.problems))
+        return Validated(catalog, problems, title_lines, url_keys, self.vocabularies())
 
     def for_entries(self, raw: RawContent) -> _Checker:
         """A checker with this one's vocabularies and no entries checked yet."""
@@ -1075,18 +1123,15 @@ def check_some_entries(
     content_dir: str | os.PathLike[str],
     today: datetime.date,
     keep: Callable[[os.DirEntry[str]], bool],
-) -> tuple[RawContent, EntryChecks, dict[str, Tag], dict[str, Company]]:
-    """Read the vocabularies and the entry files ``keep`` does not keep, and check those
-    files one by one: for a caller that has everything else from an earlier check of an
-    unchanged folder. Neither the checks across entries nor those of the vocabularies'
-    names against each other are made; the vocabularies' other problems are left out.
+    vocabularies: Vocabularies,
+) -> tuple[RawContent, EntryChecks]:
+    """Read the entry files ``keep`` does not keep, and check them one by one against
+    ``vocabularies``: for a caller that has everything else from an earlier check of
+    the folder, whose vocabularies are unchanged. The checks across entries are not made.
     """
     with collector_paused():
-        raw = load_content(content_dir, keep=keep)
-        checker = _Checker(raw, today)
-        checker.similar_names = False
-        tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
-        return raw, _file_checks(checker, raw), tags, companies
+        raw = load_content(content_dir, keep=keep, vocabularies=False)
+        return raw, _file_checks(_Checker.knowing(raw, today, vocabularies), raw)
 
 
 def _file_checks(checker: _Checker, raw: RawContent) -> EntryChecks:
@@ -1211,17 +1256,23 @@ def signature(info: os.stat_result) -> Signature:
 
 
 def unchanged_files(
-    known: Mapping[str, Signature], seen: dict[str, Signature]
+    known: Mapping[str, Signature], changed: dict[str, Signature | None]
 ) -> Callable[[os.DirEntry[str]], bool]:
     """A ``keep`` for :func:`load_content`: true for a file whose signature is the one
-    ``known``. Each file's signature goes into ``seen``."""
+    ``known``. Every other file's signature goes into ``changed``, None when the file
+    cannot be examined."""
 
     def keep(item: os.DirEntry[str]) -> bool:
+        path = item.path
         try:
-            found = seen[item.path] = signature(item.stat(follow_symlinks=False))
+            found = signature(item.stat(follow_symlinks=False))
         except OSError:
+            changed[path] = None
             return False
-        return known.get(item.path) == found
+        if known.get(path) == found:
+            return True
+        changed[path] = found
+        return False
 
     return keep
 
@@ -1270,9 +1321,8 @@ def _validate_again(
         memory.vocabularies = None
         memory.basis = basis
     known = memory.files
-    seen: dict[str, Signature] = {}
-
-    keep = unchanged_files({path: found for path, (found, _) in known.items()}, seen)
+    changed: dict[str, Signature | None] = {}
+    keep = unchanged_files({path: found for path, (found, _) in known.items()}, changed)
     raw = load_content(folder, keep=keep)
     shared = _folder_paths(raw)
     if memory.vocabularies is None:
@@ -1283,10 +1333,10 @@ def _validate_again(
         tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
         memory.vocabularies = (checker, tags, companies)
     checker, tags, companies = memory.vocabularies
-    read = [path for path in raw.paths if known.get(path, ((),))[0] != seen.get(path)]
+    read = [path for path in raw.paths if path in changed]
     fresh = _file_checks(checker.for_entries(raw), raw)
     for path, checks in _by_file(fresh, read).items():
-        known[path] = (seen.get(path, (0, 0, 0, 0)), checks)
+        known[path] = (changed[path] or (0, 0, 0, 0), checks)
     for path in set(known) - set(raw.paths):
         del known[path]
     whole = checker.for_entries(raw)
