@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import html
 import json
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
@@ -25,6 +24,8 @@ _ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0)
     0x2028: "\\u2028",
     0x2029: "\\u2029",
 }
+_MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]|#"}
+"""Characters Markdown reads as syntax, each escaped with a backslash."""
 
 
 @dataclass(frozen=True, order=True)
@@ -108,8 +109,9 @@ def markdown_text(text: str) -> str:
 
     Entities rather than backslashes for ``<>&``: every Markdown dialect reads them as text.
     """
-    escaped = html.escape(" ".join(text.split()), quote=False)
-    return re.sub(r"([\\`*_\[\]|#])", r"\\\1", escaped)
+    # One pass over the text, rather than a regular expression's substitution: a
+    # list of 10,000 entries escapes 30,000 texts.
+    return html.escape(" ".join(text.split()), quote=False).translate(_MARKDOWN_ESCAPES)
 
 
 def format_markdown(problems: Sequence[Problem], files: int) -> str:
