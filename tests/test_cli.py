@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pstats
 import shutil
 import subprocess
 import sys
@@ -140,6 +141,19 @@ def test_python_dash_m_runs_the_checker_end_to_end(content: Path) -> None:
     assert result.returncode == 1
     assert result.stdout == f"{MISSING_SUMMARY}\nchecked 8 files: 0 errors, 1 warning\n"
     assert result.stderr == ""
+
+
+def test_a_run_under_a_profiler_ends_as_python_does_so_the_profile_is_written(
+    content: Path, tmp_path: Path
+) -> None:
+    profile = tmp_path / "check.prof"
+    command = [sys.executable, "-m", "cProfile", "-o", str(profile), "-m", "readinglist"]
+    result = subprocess.run(
+        [*command, "check", "--content", "content"], capture_output=True, text=True, check=False
+    )
+    assert result.returncode == 0, result.stderr
+    assert "checked 8 files" in result.stdout
+    assert pstats.Stats(str(profile)).get_stats_profile().func_profiles
 
 
 def subcommands() -> dict[str, argparse.ArgumentParser]:
