@@ -6,6 +6,7 @@ import dataclasses
 import datetime
 import marshal
 import os
+import random
 import re
 from pathlib import Path
 
@@ -15,7 +16,7 @@ from builds import TODAY, build_fixture, files_under
 from readinglist import build, load, record, render
 from readinglist.model import Entry
 from readinglist.render import Page, SitePlan
-from readinglist.validate import validate
+from readinglist.validate import TitleMemory, similar_titles, validate
 
 
 def _edit(path: Path, text: str | None, number: int) -> None:
@@ -234,6 +235,36 @@ def test_vocabularies_come_back_from_the_record_as_they_were(content: Path) -> N
     assert vocabularies is not None and vocabularies.tags and vocabularies.companies
     row = marshal.loads(marshal.dumps(record.vocabularies_row(vocabularies)))
     assert record.row_vocabularies(row) == vocabularies
+
+
+def test_the_titles_memory_saved_and_read_back_in_parts_matches_a_fresh_search(
+    tmp_path: Path,
+) -> None:
+    words = ["feature", "stores", "store", "at", "Uber", "Lyft", "scaling", "ML", "MLOps"]
+    words += ["monitoring", "drift", "Part 1", "Part 2", "the", "a", "guide", "guides"]
+    rng = random.Random(11)
+
+    def title() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(2, 5)))
+
+    titles = [title() for _ in range(80)]
+    record.save_titles(tmp_path, TitleMemory())
+    for step in range(40):
+        for _ in range(rng.randint(1, 3)):
+            titles[rng.randrange(len(titles))] = title()
+        memory = record.load_titles(tmp_path)
+        assert memory.similar(titles) == similar_titles(titles), step
+        if step % 2:  # as a build saves it: not after every edit
+            record.save_titles(tmp_path, memory)
+    record.save_titles(tmp_path, memory)
+    titles[0] = title()
+    memory = record.load_titles(tmp_path)
+    assert memory.similar(titles) == similar_titles(titles)
+    assert isinstance(memory.holders, record.SavedHolders)
+    assert len(memory.holders.parts) < record.TITLE_SHARDS / 4  # read in part
+    fresh = TitleMemory()
+    fresh.similar(titles)
+    assert dict(memory.holders) == fresh.holders
 
 
 def test_a_build_from_the_record_renders_summaries_the_cache_lost(

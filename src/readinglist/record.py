@@ -21,7 +21,8 @@ import datetime
 import hashlib
 import marshal
 import sys
-from collections.abc import Iterable, Mapping
+import zlib
+from collections.abc import Iterable, Iterator, Mapping, MutableMapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,11 +56,11 @@ SIGNATURES_FILE = "signatures.marshal"
 check the edited files."""
 TITLES_FILE = "titles.marshal"
 """Near-duplicate titles' memory, read only when a title changed."""
-FORMAT = 2
+FORMAT = 3
 MOST_CHANGED = 200
 """More edited files than this are built in full, where they are read by two processes."""
 
-DAMAGED = (KeyError, IndexError, TypeError, ValueError, AttributeError)
+DAMAGED = (KeyError, IndexError, TypeError, ValueError, AttributeError, EOFError)
 """What reading a damaged record or one of another version raises: a full build follows,
 which writes it again."""
 
@@ -253,8 +254,64 @@ def save_record(cache: Path, record: Record) -> None:
     write_plain(cache / CHANGES_FILE, {"base": base, **changes})
 
 
+TITLE_SHARDS = 256
+"""The titles' blocking keys are saved in this many parts, each read only when a key
+in it is asked for: a changed title has a few dozen keys, the memory 90,000 at
+10,000 entries."""
+
+
+def _title_shard(key: str) -> int:
+    return zlib.crc32(key.encode()) % TITLE_SHARDS  # the same in every process, unlike hash()
+
+
+class SavedHolders(MutableMapping[str, tuple[int, ...]]):
+    """:attr:`TitleMemory.holders` as saved, each part read when first asked for."""
+
+    def __init__(self, packed: dict[int, bytes]) -> None:
+        self.packed = packed
+        self.parts: dict[int, dict[str, tuple[int, ...]]] = {}
+
+    def _part(self, number: int) -> dict[str, tuple[int, ...]]:
+        part = self.parts.get(number)
+        if part is None:
+            stored = self.packed.get(number)
+            part = self.parts[number] = marshal.loads(stored) if stored is not None else {}
+            if not isinstance(part, dict):
+                raise TypeError(f"part {number} of the titles' memory is not a mapping")
+        return part
+
+    def __getitem__(self, key: str) -> tuple[int, ...]:
+        return self._part(_title_shard(key))[key]
+
+    def __setitem__(self, key: str, value: tuple[int, ...]) -> None:
+        self._part(_title_shard(key))[key] = value
+
+    def __delitem__(self, key: str) -> None:
+        del self._part(_title_shard(key))[key]
+
+    def __iter__(self) -> Iterator[str]:
+        for number in range(TITLE_SHARDS):
+            yield from self._part(number)
+
+    def __len__(self) -> int:
+        return sum(len(self._part(number)) for number in range(TITLE_SHARDS))
+
+    def pack(self) -> dict[int, bytes]:
+        """Every part as saved, those read since as they are now."""
+        return {**self.packed, **{n: marshal.dumps(part) for n, part in self.parts.items()}}
+
+
+def _pack_holders(holders: Mapping[str, tuple[int, ...]]) -> dict[int, bytes]:
+    if isinstance(holders, SavedHolders):
+        return holders.pack()
+    parts: dict[int, dict[str, tuple[int, ...]]] = {}
+    for key, held in holders.items():
+        parts.setdefault(_title_shard(key), {})[key] = held
+    return {number: marshal.dumps(part) for number, part in parts.items()}
+
+
 def save_titles(cache: Path, memory: TitleMemory) -> None:
-    data = (FORMAT, memory.titles, sorted(memory.pairs), memory.holders)
+    data = (FORMAT, memory.titles, sorted(memory.pairs), _pack_holders(memory.holders))
     write_plain(cache / TITLES_FILE, data)
 
 
@@ -263,10 +320,10 @@ def load_titles(cache: Path) -> TitleMemory:
     data = read_plain(cache / TITLES_FILE)
     if not isinstance(data, tuple) or len(data) != 4 or data[0] != FORMAT:
         return TitleMemory()
-    _, titles, pairs, holders = data
-    if not isinstance(titles, tuple) or not isinstance(holders, dict):
+    _, titles, pairs, packed = data
+    if not isinstance(titles, tuple) or not isinstance(packed, dict):
         return TitleMemory()
-    return TitleMemory(titles, set(pairs), holders)
+    return TitleMemory(titles, set(pairs), SavedHolders(packed))
 
 
 def save_signatures(

@@ -15,7 +15,7 @@ import difflib
 import os
 import re
 import unicodedata
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -1188,9 +1188,10 @@ class TitleMemory:
 
     titles: tuple[str, ...] = ()
     pairs: set[tuple[int, int]] = dataclasses.field(default_factory=set)
-    holders: dict[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
+    holders: MutableMapping[str, tuple[int, ...]] = dataclasses.field(default_factory=dict)
     """Each blocking key (as :func:`_title_keys` gives it), and the titles holding it,
-    by position."""
+    by position. Only the keys of changed titles are looked up, so a caller may read
+    them from disk as they are asked for."""
 
     MOST_CHANGED = 20
     """More changed titles than this are compared afresh."""
