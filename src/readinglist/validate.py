@@ -1324,7 +1324,8 @@ def _validate_again(
     known = memory.files
     changed: dict[str, Signature | None] = {}
     keep = unchanged_files({path: found for path, (found, _) in known.items()}, changed)
-    raw = load_content(folder, keep=keep)
+    # The vocabularies are read again only when they changed: the memory has them.
+    raw = load_content(folder, keep=keep, vocabularies=memory.vocabularies is None)
     shared = _folder_paths(raw)
     if memory.vocabularies is None:
         vocabularies = dataclasses.replace(
