@@ -934,9 +934,7 @@ class _Checker:
         for ident, users in more.tag_users.items():
             self.tag_users.setdefault(ident, []).extend(users)
 
-    def across_entries(
-        self, checked: list[Entry], tags: dict[str, Tag], companies: dict[str, Company]
-    ) -> Validated:
+    def across_entries(self, checked: list[Entry]) -> Validated:
         """The checks across entries, then the catalog of what passed."""
         self.single_use_tags()
         entries = self.duplicate_urls(checked)
@@ -944,7 +942,7 @@ class _Checker:
         url_keys = {entry.path: self.url_keys[entry.path] for entry in entries}
         if self.similar_titles is not None:
             self.problems += near_duplicate_titles(entries, title_lines, self.similar_titles)
-        catalog = Catalog.build(entries, tags, companies)
+        catalog = Catalog.build(entries, self.tag_vocabulary, self.company_vocabulary)
         problems = tuple(sort_problems(self.problems))
         return Validated(catalog, problems, title_lines, url_keys, self.vocabularies())
 
@@ -1101,13 +1099,13 @@ def _validate(
 ) -> Validated:
     checker = _Checker(raw, today)
     checker.similar_titles = titles
-    tags = checker.tags_vocabulary()
-    companies = checker.companies_vocabulary()
+    checker.tags_vocabulary()
+    checker.companies_vocabulary()
     checked = list(checker.entries(raw.entries).entries)
     for more in checked_elsewhere:
         checker.merge(more)
         checked += more.entries
-    return checker.across_entries(checked, tags, companies)
+    return checker.across_entries(checked)
 
 
 def check_entries(raw: RawContent, today: datetime.date) -> EntryChecks:
@@ -1170,8 +1168,8 @@ class CheckMemory:
     basis: tuple[object, ...] = ()
     """The vocabularies' signatures and the day the files below were checked against."""
     files: dict[str, tuple[Signature, EntryChecks]] = dataclasses.field(default_factory=dict)
-    vocabularies: tuple[_Checker, dict[str, Tag], dict[str, Company]] | None = None
-    """A checker that has checked the vocabularies and nothing else, and what it found."""
+    vocabularies: _Checker | None = None
+    """A checker that has checked the vocabularies and nothing else."""
     titles: TitleMemory = dataclasses.field(default_factory=lambda: TitleMemory())
 
 
@@ -1332,9 +1330,10 @@ def _validate_again(
             raw, entries=(), problems=tuple(p for p in raw.problems if p.path in shared)
         )
         checker = _Checker(vocabularies, today)
-        tags, companies = checker.tags_vocabulary(), checker.companies_vocabulary()
-        memory.vocabularies = (checker, tags, companies)
-    checker, tags, companies = memory.vocabularies
+        checker.tags_vocabulary()
+        checker.companies_vocabulary()
+        memory.vocabularies = checker
+    checker = memory.vocabularies
     read = [path for path in raw.paths if path in changed]
     fresh = _file_checks(checker.for_entries(raw), raw)
     for path, checks in _by_file(fresh, read).items():
@@ -1348,7 +1347,7 @@ def _validate_again(
         checks = known[path][1]
         whole.merge(checks)
         checked += checks.entries
-    return whole.across_entries(checked, tags, companies), raw.files
+    return whole.across_entries(checked), raw.files
 
 
 def validate_folder(
