@@ -26,8 +26,9 @@ class ForkFailed(RuntimeError):
 class Forked(Generic[T]):
     """``target(*args)`` computing in a forked process; ``result()`` waits for its value.
 
-    Should this process end without asking for the result, the forked one is not
-    waited for: its write to the pipe then fails, and it ends.
+    Should this process end without asking for the result, it does not wait for the
+    forked one, which ends once its result is in the pipe, or once writing it fails
+    because nobody is left to read it.
     """
 
     def __init__(self, target: Callable[..., T], *args: object) -> None:
