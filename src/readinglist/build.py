@@ -180,6 +180,8 @@ def _summaries_and_titles(
     title_lines: Mapping[str, int],
     titles: TitleMemory | None,
 ) -> tuple[dict[str, str], list[Problem], TitleMemory | None]:
+    """The summaries' HTML and the near-duplicate title warnings. Run in a forked
+    process, so the titles' memory, which the search fills, is sent back too."""
     similar = titles.similar if titles is not None else similar_titles
     warnings = near_duplicate_titles(catalog.entries, title_lines, similar)
     return render_bodies(missing), warnings, titles
