@@ -9,6 +9,7 @@ import weakref
 from pathlib import Path
 
 import pytest
+import yaml
 
 from readinglist.load import (
     MAX_ENTRY_BYTES,
@@ -17,6 +18,7 @@ from readinglist.load import (
     collector_paused,
     decode,
     load_content,
+    marked_error_problem,
     parse_entry,
     parse_yaml,
     split_front_matter,
@@ -163,6 +165,24 @@ def test_nesting_tens_of_thousands_deep_is_refused_not_a_crash() -> None:
     assert problems_of(text) == [
         "x.md:2: front matter: values are nested more than 10 levels deep (flatten them)"
     ]
+
+
+def test_block_nesting_is_refused_on_the_line_that_goes_too_deep() -> None:
+    text = "title:\n" + "".join("  " * depth + "-\n" for depth in range(1, 1200))
+    assert problems_of(text) == [
+        "x.md:12: front matter: values are nested more than 10 levels deep (flatten them)"
+    ]
+
+
+@pytest.mark.parametrize("context", ["while increasing flow level", "while increasing block level"])
+def test_libyamls_nesting_refusal_reads_as_ours(context: str) -> None:
+    # The error PyYAML 6.0.4 raises when libyaml's own depth limit is reached.
+    mark = yaml.Mark("<unicode string>", 1006, 2, 1006, "", 0)
+    error = yaml.scanner.ScannerError(context, mark, "exceeded maximum nesting depth", mark)
+    problem = marked_error_problem(error, "x.md", "front matter", 2, 2)
+    assert problem.format() == (
+        "x.md:3: front matter: values are nested more than 10 levels deep (flatten them)"
+    )
 
 
 def test_parse_entry_reads_fields_body_and_lines() -> None:

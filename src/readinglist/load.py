@@ -147,6 +147,9 @@ def _convert(tag: str, value: str, line: int) -> Any:
         ) from exc
 
 
+_TOO_DEEP = (f"values are nested more than {MAX_DEPTH} levels deep", "flatten them")
+
+
 def _build(parser: Any) -> Any:
     """Plain data from the events of one YAML document; iterative, so depth costs no stack."""
     get_event = parser.get_event
@@ -182,9 +185,7 @@ def _build(parser: Any) -> Any:
                     "only plain values are allowed: text, numbers, dates and lists",
                 )
             if len(containers) >= MAX_DEPTH:
-                raise _YamlProblem(
-                    line, f"values are nested more than {MAX_DEPTH} levels deep", "flatten them"
-                )
+                raise _YamlProblem(line, *_TOO_DEEP)
             value = LineDict(line) if kind is MappingStartEvent else LineList(line)
         elif kind is MappingEndEvent or kind is SequenceEndEvent:
             containers.pop()
@@ -353,13 +354,7 @@ def parse_yaml(text: str, path: str, first_line: int, field: str) -> tuple[Any, 
     except _YamlProblem as exc:
         return None, [Problem(path, exc.line, field, exc.message, exc.hint)]
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark
-        if exc.context_mark and (
-            mark is None or mark.line + 1 > last_line or _unclosed(exc.context or "")
-        ):
-            mark = exc.context_mark  # the error surfaced later; point where it began
-        line = mark.line + 1 if mark else first_line
-        return None, [Problem(path, line, field, _yaml_message(exc), _yaml_hint(exc))]
+        return None, [marked_error_problem(exc, path, field, first_line, last_line)]
     except yaml.reader.ReaderError as exc:
         line = padded.encode()[: exc.position].count(b"\n") + 1
         return None, [
@@ -373,6 +368,23 @@ def parse_yaml(text: str, path: str, first_line: int, field: str) -> tuple[Any, 
         ]
     except yaml.YAMLError as exc:  # pragma: no cover - every parser error carries a mark
         return None, [Problem(path, first_line, field, f"YAML cannot be read: {exc}")]
+
+
+def marked_error_problem(
+    exc: yaml.MarkedYAMLError, path: str, field: str, first_line: int, last_line: int
+) -> Problem:
+    """The problem for an error PyYAML raised, on the line where it began."""
+    mark = exc.problem_mark
+    if exc.context_mark and (
+        mark is None or mark.line + 1 > last_line or _unclosed(exc.context or "")
+    ):
+        mark = exc.context_mark  # the error surfaced later; point where it began
+    line = mark.line + 1 if mark else first_line
+    if "maximum nesting depth" in (exc.problem or ""):
+        # libyaml (in PyYAML 6.0.4 and later) has a depth limit of its own,
+        # and may reach it before this module's: the same words either way.
+        return Problem(path, line, field, *_TOO_DEEP)
+    return Problem(path, line, field, _yaml_message(exc), _yaml_hint(exc))
 
 
 def _code_point(character: int | str) -> str:
