@@ -11,13 +11,41 @@ CONTENT := content
 help: ## List the targets
 	@grep -hE '^[a-z][a-z-]*:.*## ' $(MAKEFILE_LIST) | awk -F ':.*## ' '{printf "  make %-12s %s\n", $$1, $$2}'
 
-$(VENV)/.installed: pyproject.toml
-	test -x $(PY) || $(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install --quiet --disable-pip-version-check -e '.[test]'
+# uv installs exactly what uv.lock pins, with this machine's Python (never one
+# it downloads). It comes from PyPI as a wheel, pinned here, in a venv of its own.
+UV_VERSION := 0.13.9
+UV := .tools/uv-$(UV_VERSION)/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+
+$(UV):
+	rm -rf .tools/uv-*
+	$(PYTHON) -m venv .tools/uv-$(UV_VERSION)
+	.tools/uv-$(UV_VERSION)/bin/python -m pip install --quiet --disable-pip-version-check 'uv==$(UV_VERSION)'
+
+# The site needs the package alone; --inexact keeps what the tests added.
+$(VENV)/.site-installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --inexact --python $(PYTHON)
 	touch $@
 
+$(VENV)/.installed: pyproject.toml uv.lock | $(UV)
+	$(UV) sync --locked --extra test --python $(PYTHON)
+	touch $@ $(VENV)/.site-installed
+
 .PHONY: install
-install: $(VENV)/.installed ## Create .venv and install readinglist with what the tests need
+install: $(VENV)/.installed ## Create .venv with the locked versions of readinglist and what the tests need
+
+.PHONY: install-site
+install-site: $(VENV)/.site-installed ## Create .venv with the locked versions of readinglist alone
+
+.PHONY: lock
+lock: | $(UV) ## Update uv.lock after a change to the ranges in pyproject.toml
+	$(UV) lock --python $(PYTHON)
+
+.PHONY: drift
+drift: | $(UV) ## Install the newest versions pyproject.toml allows (not the lock) and run the tests
+	$(UV) lock --upgrade --python $(PYTHON)
+	$(MAKE) test
 
 .PHONY: check
 check: install ## Validate content/ and report every problem
@@ -32,7 +60,7 @@ links: install ## Request every entry's link; report dead, moved and blocked one
 	$(PY) -m readinglist links --content $(CONTENT)
 
 .PHONY: site
-site: install ## Build the site into site/ from content/
+site: install-site ## Build the site into site/ from content/
 	$(PY) -m readinglist build --content $(CONTENT) --out site
 	@echo "Site built in site/. Browse it with .venv/bin/readinglist serve and open http://127.0.0.1:8000/"
 
