@@ -41,8 +41,8 @@ from readinglist.markup import markdown_renderer
 from readinglist.model import Catalog, Entry, kept
 from readinglist.validate import slugify
 
-DEFAULT_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
-"""``templates/`` at the top of the repository."""
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+"""The templates and the stylesheet, shipped inside the package."""
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
 """Files from the templates folder published as they are."""
 EXPORTS = ("catalog.json", "list.md")
