@@ -89,8 +89,9 @@ test-deps: install node_modules/.installed ## Install what the site tests need: 
 	fi
 
 .PHONY: workflows
-workflows: install ## Check the GitHub Actions workflows with actionlint
+workflows: install ## Check the GitHub Actions workflows (actionlint) and the Dependabot config (its schema)
 	$(VENV)/bin/actionlint
+	$(VENV)/bin/check-jsonschema --builtin-schema vendor.dependabot .github/dependabot.yml
 
 .PHONY: test
 test: install test-deps lint typecheck workflows ## Everything: lint, types, the test suite and the checker on content/

@@ -146,6 +146,39 @@ def test_actionlint_finds_nothing_wrong() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+def test_drift_runs_the_suite_weekly_on_the_newest_allowed_versions() -> None:
+    drift = load_workflow("drift.yml")
+    assert "schedule" in triggers(drift)
+    runs = [s.get("run", "") for s in drift["jobs"]["newest"]["steps"]]
+    assert any(run.startswith("make drift") for run in runs)
+    report = drift["jobs"]["report"]
+    assert report["needs"] == "newest"
+    assert report["permissions"] == {"issues": "write"}
+    assert re.search(
+        r"^drift:.*\n(\t.*\n)*\t\$\(UV\) lock --upgrade", (ROOT / "Makefile").read_text(), re.M
+    )
+
+
+def dependabot_schema_check(path: Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [str(VENV_BIN / "check-jsonschema"), "--builtin-schema", "vendor.dependabot", str(path)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def test_dependabot_updates_the_locks_and_its_config_is_valid(tmp_path: Path) -> None:
+    config = ROOT / ".github" / "dependabot.yml"
+    result = dependabot_schema_check(config)
+    assert result.returncode == 0, result.stdout + result.stderr
+    ecosystems = {u["package-ecosystem"] for u in yaml.safe_load(config.read_text())["updates"]}
+    assert {"uv", "npm", "github-actions"} <= ecosystems
+    broken = tmp_path / "dependabot.yml"
+    broken.write_text(config.read_text().replace("interval: weekly", "interval: fortnightly"))
+    assert dependabot_schema_check(broken).returncode == 1
+
+
 # The catalog check, as annotations and as a job summary.
 
 CHECK = ("ci.yml", "check", "Check every entry (problems become annotations)")
