@@ -43,10 +43,10 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readinglist.build import BuildMemory, BuildResult, build_site
+from readinglist.build.pipeline import BuildMemory, BuildResult, build_site
+from readinglist.catalog.check import validate
+from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
-from readinglist.load import load_content
-from readinglist.validate import validate
 
 REPO = Path(__file__).resolve().parent.parent
 GENERATOR = REPO / "bench" / "generate.py"

@@ -34,8 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from readinglist.load import load_content, split_front_matter
-from readinglist.validate import validate
+from readinglist.catalog.check import validate
+from readinglist.catalog.read import load_content, split_front_matter
 
 HERE = Path(__file__).resolve().parent
 TARGET_ENTRIES = 10_000
@@ -43,8 +43,8 @@ TARGET_SECONDS = 1.0
 TODAY = datetime.date(2026, 11, 24)
 MEMORY_SCRIPT = """
 import datetime, resource, sys
-from readinglist.load import load_content
-from readinglist.validate import validate
+from readinglist.catalog.read import load_content
+from readinglist.catalog.check import validate
 if sys.argv[1] != "-":
     result = validate(load_content(sys.argv[1]), datetime.date(2026, 11, 24))
     assert result.ok, result.problems[:3]

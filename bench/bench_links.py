@@ -36,8 +36,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from readinglist import links
+from readinglist.catalog.read import load_content
 from readinglist.config import LinkSettings
-from readinglist.load import load_content
 
 SERVER_LIFETIME = 120.0
 """Seconds after which the server stops whatever happens."""

@@ -26,9 +26,9 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from readinglist.build import BuildMemory, BuildResult, build_site
+from readinglist.build.pipeline import BuildMemory, BuildResult, build_site
+from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
-from readinglist.load import load_content
 
 CHROMIUM_ARGS = (
     "--no-sandbox",

@@ -24,15 +24,15 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readinglist.load import collector_paused
-from readinglist.model import KINDS
-from readinglist.validate import (
+from readinglist.catalog.check import (
     NEAR_DUPLICATE_NAME,
     lookup_key,
     similar_pairs,
     similar_titles,
     slugify,
 )
+from readinglist.catalog.model import KINDS
+from readinglist.catalog.read import collector_paused
 
 TOPICS = (
     "MLOps",

@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime
 from pathlib import Path
 
-from readinglist.build import BuildResult, build_site
+from readinglist.build.pipeline import BuildResult, build_site
 from readinglist.config import SiteConfig
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"

@@ -9,13 +9,14 @@ from pathlib import Path
 import pytest
 
 from builds import TODAY, build_fixture, files_under
-from readinglist import build, render
-from readinglist.build import build_site
+from readinglist.build import pipeline as build
+from readinglist.build.pipeline import build_site
+from readinglist.build.record import read_plain
+from readinglist.catalog.check import validate
+from readinglist.catalog.read import load_content
 from readinglist.cli import main
 from readinglist.config import SiteConfig
-from readinglist.load import load_content
-from readinglist.record import read_plain
-from readinglist.validate import validate
+from readinglist.site import pages as render
 
 
 def test_a_build_writes_the_rendered_site(content: Path, tmp_path: Path) -> None:

@@ -10,11 +10,16 @@ from pathlib import Path
 import pytest
 import yaml
 
+from readinglist.authoring.new import (
+    REFERENCE_END,
+    REFERENCE_START,
+    field_reference,
+    with_field_reference,
+)
+from readinglist.catalog.check import validate
+from readinglist.catalog.model import FIELDS
+from readinglist.catalog.read import load_content
 from readinglist.cli import main, make_parser
-from readinglist.load import load_content
-from readinglist.model import FIELDS
-from readinglist.new import REFERENCE_END, REFERENCE_START, field_reference, with_field_reference
-from readinglist.validate import validate
 
 ROOT = Path(__file__).parent.parent
 CONTRIBUTING = ROOT / "CONTRIBUTING.md"

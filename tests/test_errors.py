@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from readinglist.errors import (
+from readinglist.problems import (
     Problem,
     format_github,
     format_json,

@@ -12,9 +12,12 @@ from pathlib import Path
 
 import pytest
 
+from readinglist.catalog.check import validate
+from readinglist.catalog.model import Catalog, Entry, Tag
+from readinglist.catalog.read import load_content
 from readinglist.cli import main
 from readinglist.config import SiteConfig
-from readinglist.export import (
+from readinglist.site.exports import (
     CSV_COLUMNS,
     ExportMemory,
     catalog_csv,
@@ -26,11 +29,8 @@ from readinglist.export import (
     github_anchor,
     markdown_line,
 )
-from readinglist.load import load_content
-from readinglist.markup import render_markdown
-from readinglist.model import Catalog, Entry, Tag
-from readinglist.render import render_site
-from readinglist.validate import validate
+from readinglist.site.markup import render_markdown
+from readinglist.site.pages import render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)

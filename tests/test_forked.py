@@ -6,7 +6,7 @@ import os
 
 import pytest
 
-from readinglist.forked import Forked, ForkFailed
+from readinglist.build.workers import Forked, ForkFailed
 
 
 def _pid_and_total(numbers: list[int]) -> tuple[int, int]:

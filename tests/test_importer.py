@@ -21,8 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readinglist.cli import main
-from readinglist.importer import (
+from readinglist.authoring.importer import (
     ImportResult,
     format_entry,
     guess_kind,
@@ -32,8 +31,9 @@ from readinglist.importer import (
     plan_import,
     write_entry_file,
 )
-from readinglist.load import load_content, parse_entry
-from readinglist.validate import validate
+from readinglist.catalog.check import validate
+from readinglist.catalog.read import load_content, parse_entry
+from readinglist.cli import main
 
 HERE = Path(__file__).parent
 VOCABULARY = HERE / "fixtures" / "import"

@@ -23,9 +23,9 @@ import pytest
 import yaml
 
 from readinglist import links
+from readinglist.catalog.read import load_content
 from readinglist.cli import main
 from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings
-from readinglist.load import load_content
 
 T0 = datetime.datetime(2026, 11, 2, 3, 0, tzinfo=datetime.UTC)
 

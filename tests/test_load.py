@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from readinglist.load import (
+from readinglist.catalog.read import (
     MAX_ENTRY_BYTES,
     LineDict,
     LineList,

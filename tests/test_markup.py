@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from readinglist.markup import markdown_renderer, render_markdown, sanitise
+from readinglist.site.markup import markdown_renderer, render_markdown, sanitise
 
 
 def test_markdown_becomes_html() -> None:

@@ -7,7 +7,7 @@ import datetime
 
 import pytest
 
-from readinglist.model import (
+from readinglist.catalog.model import (
     FIELD_NAMES,
     FIELDS,
     KINDS,

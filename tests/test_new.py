@@ -16,8 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.cli import main
-from readinglist.new import (
+from readinglist.authoring.new import (
     Draft,
     PageFacts,
     Question,
@@ -26,6 +25,7 @@ from readinglist.new import (
     page_facts,
     plan_entry,
 )
+from readinglist.cli import main
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)

@@ -17,8 +17,9 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readinglist.errors import Problem
-from readinglist.load import (
+from readinglist.catalog.check import _check_url, validate
+from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
+from readinglist.catalog.read import (
     LineDict,
     LineList,
     RawContent,
@@ -29,9 +30,8 @@ from readinglist.load import (
     load_content,
     parse_entry,
 )
-from readinglist.model import FIELD_NAMES, Catalog, Entry, Tag
-from readinglist.render import related_entries
-from readinglist.validate import _check_url, validate
+from readinglist.problems import Problem
+from readinglist.site.pages import related_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = datetime.date(2026, 11, 24)

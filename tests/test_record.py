@@ -13,10 +13,13 @@ from pathlib import Path
 import pytest
 
 from builds import TODAY, build_fixture, files_under
-from readinglist import build, load, record, render
-from readinglist.model import Entry
-from readinglist.render import Page, SitePlan
-from readinglist.validate import TitleMemory, similar_titles, validate
+from readinglist.build import pipeline as build
+from readinglist.build import record
+from readinglist.catalog import read as load
+from readinglist.catalog.check import TitleMemory, similar_titles, validate
+from readinglist.catalog.model import Entry
+from readinglist.site import pages as render
+from readinglist.site.pages import Page, SitePlan
 
 
 def _edit(path: Path, text: str | None, number: int) -> None:

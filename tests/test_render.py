@@ -23,11 +23,11 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
+from readinglist.catalog.check import validate
+from readinglist.catalog.model import Catalog
+from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
-from readinglist.load import load_content
-from readinglist.model import Catalog
-from readinglist.render import plan_site, related_entries, render_site
-from readinglist.validate import validate
+from readinglist.site.pages import plan_site, related_entries, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden" / "site"

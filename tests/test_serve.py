@@ -22,9 +22,8 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from readinglist.build import BuildResult
-from readinglist.errors import Problem
-from readinglist.render import DEFAULT_TEMPLATES
+from readinglist.build.pipeline import BuildResult
+from readinglist.problems import Problem
 from readinglist.serve import (
     SCRIPT_PATH,
     STATUS_PATH,
@@ -34,6 +33,7 @@ from readinglist.serve import (
     inject_live_script,
     serve_site,
 )
+from readinglist.site.pages import DEFAULT_TEMPLATES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TITLE = "Meet Michelangelo, Uber's Machine Learning Platform"

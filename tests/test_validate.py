@@ -20,10 +20,8 @@ from pathlib import Path
 
 import pytest
 
-from readinglist import validate as validate_module
-from readinglist.load import load_content
-from readinglist.model import Tag
-from readinglist.validate import (
+from readinglist.catalog import check as validate_module
+from readinglist.catalog.check import (
     CheckMemory,
     TitleMemory,
     Validated,
@@ -42,6 +40,8 @@ from readinglist.validate import (
     validate,
     validate_folder,
 )
+from readinglist.catalog.model import Tag
+from readinglist.catalog.read import load_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 import yaml
 
-from readinglist.errors import Problem, format_markdown
+from readinglist.problems import Problem, format_markdown
 
 ROOT = Path(__file__).parent.parent
 WORKFLOWS = ROOT / ".github" / "workflows"

@@ -28,9 +28,9 @@ from typing import Any, Literal
 
 import watchfiles
 
-from readinglist.build import BuildMemory, BuildResult, build_site
+from readinglist.build.pipeline import BuildMemory, BuildResult, build_site
 from readinglist.config import SiteConfig
-from readinglist.render import DEFAULT_TEMPLATES
+from readinglist.site.pages import DEFAULT_TEMPLATES
 
 HOST = "127.0.0.1"
 LIVE_PREFIX = "/__readinglist/"

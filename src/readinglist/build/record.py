@@ -29,13 +29,8 @@ from typing import Any
 
 import jinja2
 
-from readinglist.config import SiteConfig
-from readinglist.errors import Problem, sort_problems
-from readinglist.forked import Forked, ForkFailed
-from readinglist.load import COMPANIES_FILE, TAGS_FILE
-from readinglist.model import Catalog, Company, Entry, Tag
-from readinglist.render import Edited, RenderMemory, listed_fields
-from readinglist.validate import (
+from readinglist.build.workers import Forked, ForkFailed
+from readinglist.catalog.check import (
     PARALLEL_ENTRY_FILES,
     EntryChecks,
     Signature,
@@ -47,6 +42,11 @@ from readinglist.validate import (
     path_signature,
     unchanged_files,
 )
+from readinglist.catalog.model import Catalog, Company, Entry, Tag
+from readinglist.catalog.read import COMPANIES_FILE, TAGS_FILE
+from readinglist.config import SiteConfig
+from readinglist.problems import Problem, sort_problems
+from readinglist.site.pages import Edited, RenderMemory, listed_fields
 
 RECORD_FILE = "record.marshal"
 CHANGES_FILE = "record-changes.marshal"
@@ -143,8 +143,8 @@ def basis(
 ) -> str:
     """Changes when anything but the entry files does: then a record is of no use."""
     digest = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).resolve().parent
-    code = [*sorted(here.glob("*.py")), *sorted(p for p in templates.iterdir() if p.is_file())]
+    here = Path(__file__).resolve().parent.parent
+    code = [*sorted(here.rglob("*.py")), *sorted(p for p in templates.iterdir() if p.is_file())]
     for path in code:
         digest.update(path.name.encode() + b"\0" + path.read_bytes() + b"\0")
     vocabularies = [path_signature(content / name) for name in (TAGS_FILE, COMPANIES_FILE)]

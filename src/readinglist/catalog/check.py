@@ -21,9 +21,17 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import SplitResult, parse_qsl, urlencode, urlsplit, urlunsplit
 
-from readinglist.errors import Problem, Severity, sort_problems
-from readinglist.forked import Forked
-from readinglist.load import (
+from readinglist.build.workers import Forked
+from readinglist.catalog.model import (
+    FIELD_NAMES,
+    KINDS,
+    MAX_TAGS,
+    Catalog,
+    Company,
+    Entry,
+    Tag,
+)
+from readinglist.catalog.read import (
     COMPANIES_FILE,
     ENTRIES_DIR,
     TAGS_FILE,
@@ -34,15 +42,7 @@ from readinglist.load import (
     collector_paused,
     load_content,
 )
-from readinglist.model import (
-    FIELD_NAMES,
-    KINDS,
-    MAX_TAGS,
-    Catalog,
-    Company,
-    Entry,
-    Tag,
-)
+from readinglist.problems import Problem, Severity, sort_problems
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAX_SLUG_LENGTH = 80

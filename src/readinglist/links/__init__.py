@@ -31,9 +31,9 @@ from urllib.parse import urljoin, urlsplit
 if TYPE_CHECKING:
     import httpx
 
+from readinglist.catalog.read import ENTRIES_DIR, RawContent
 from readinglist.config import LinkPolicy, LinkSettings
-from readinglist.errors import Problem, Severity
-from readinglist.load import ENTRIES_DIR, RawContent
+from readinglist.problems import Problem, Severity
 
 Verdict = Literal["ok", "moved", "dead", "unreachable", "error", "unverifiable", "unconfirmed"]
 

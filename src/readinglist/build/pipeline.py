@@ -30,13 +30,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from readinglist.config import SiteConfig
-from readinglist.errors import Problem, sort_problems
-from readinglist.forked import Forked
-from readinglist.load import ENTRIES_DIR, collector_paused
-from readinglist.markup import renderer_version
-from readinglist.model import Catalog
-from readinglist.record import (
+from readinglist.build.record import (
     Recheck,
     basis,
     finish_recheck,
@@ -49,7 +43,24 @@ from readinglist.record import (
     start_recheck,
     write_plain,
 )
-from readinglist.render import (
+from readinglist.build.workers import Forked
+from readinglist.catalog.check import (
+    PARALLEL_ENTRY_FILES,
+    CheckMemory,
+    Signature,
+    TitleMemory,
+    near_duplicate_titles,
+    path_signature,
+    signature,
+    similar_titles,
+    validate_folder,
+)
+from readinglist.catalog.model import Catalog
+from readinglist.catalog.read import ENTRIES_DIR, collector_paused
+from readinglist.config import SiteConfig
+from readinglist.problems import Problem, sort_problems
+from readinglist.site.markup import renderer_version
+from readinglist.site.pages import (
     DEFAULT_TEMPLATES,
     EXPORTS,
     Page,
@@ -62,17 +73,6 @@ from readinglist.render import (
     related_key,
     render_bodies,
     render_page,
-)
-from readinglist.validate import (
-    PARALLEL_ENTRY_FILES,
-    CheckMemory,
-    Signature,
-    TitleMemory,
-    near_duplicate_titles,
-    path_signature,
-    signature,
-    similar_titles,
-    validate_folder,
 )
 
 BODIES_FILE = "bodies.marshal"
@@ -134,7 +134,7 @@ def _digest(data: bytes) -> str:
 
 def _bodies_version() -> str:
     """Rendered summaries are valid for one version of the renderer and its allow-list."""
-    source = (Path(__file__).parent / "markup.py").read_bytes()
+    source = (Path(__file__).parent.parent / "site" / "markup.py").read_bytes()
     return _digest(source + renderer_version().encode())
 
 

@@ -20,11 +20,8 @@ from pathlib import Path
 import httpx
 
 from readinglist import __version__
-from readinglist.errors import Problem
-from readinglist.importer import FieldValue, format_entry, write_entry_file
-from readinglist.load import ENTRIES_DIR, RawContent, load_content, parse_entry
-from readinglist.model import FIELDS, KINDS, Catalog, Tag
-from readinglist.validate import (
+from readinglist.authoring.importer import FieldValue, format_entry, write_entry_file
+from readinglist.catalog.check import (
     did_you_mean,
     lookup_key,
     name_lookup,
@@ -33,6 +30,9 @@ from readinglist.validate import (
     url_problem,
     validate,
 )
+from readinglist.catalog.model import FIELDS, KINDS, Catalog, Tag
+from readinglist.catalog.read import ENTRIES_DIR, RawContent, load_content, parse_entry
+from readinglist.problems import Problem
 
 ASKED_FIELDS: tuple[str, ...] = ("title", "date", "tags", "company", "kind")
 """What ``new`` fills in besides the URL, in the order it asks."""

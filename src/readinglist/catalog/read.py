@@ -35,8 +35,8 @@ from yaml.events import (
 from yaml.nodes import ScalarNode
 from yaml.resolver import Resolver
 
-from readinglist.errors import Problem
-from readinglist.model import FIELD_NAMES
+from readinglist.catalog.model import FIELD_NAMES
+from readinglist.problems import Problem
 
 # libyaml's parser is an order of magnitude faster than the pure-Python one.
 # Only its events are used: building data from them here, without PyYAML's

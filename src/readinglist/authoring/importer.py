@@ -24,10 +24,7 @@ from urllib.parse import urlsplit
 
 import yaml
 
-from readinglist.errors import Problem, sort_problems
-from readinglist.load import ENTRIES_DIR, RawContent, decode, load_content, parse_entry
-from readinglist.model import FIELDS, MAX_TAGS, Company, Tag
-from readinglist.validate import (
+from readinglist.catalog.check import (
     MAX_SLUG_LENGTH,
     did_you_mean,
     lookup_key,
@@ -37,6 +34,9 @@ from readinglist.validate import (
     url_problem,
     validate,
 )
+from readinglist.catalog.model import FIELDS, MAX_TAGS, Company, Tag
+from readinglist.catalog.read import ENTRIES_DIR, RawContent, decode, load_content, parse_entry
+from readinglist.problems import Problem, sort_problems
 
 MAX_LIST_BYTES = 10_000_000
 """A list of links is text; anything larger is not one."""

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from readinglist.catalog.model import Catalog, Company, Entry, Tag, kept
 from readinglist.config import SiteConfig
-from readinglist.errors import markdown_text
-from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Company, Entry, Tag, kept
+from readinglist.problems import markdown_text
+from readinglist.site.markup import markdown_renderer
 
 SCHEMA_VERSION = 1
 """Raised when a field changes meaning or disappears; new fields do not raise it."""

@@ -17,19 +17,20 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readinglist import __version__
+from readinglist.catalog.check import validate_folder
+from readinglist.catalog.read import load_content
 from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings, SiteConfig
-from readinglist.errors import (
+from readinglist.problems import (
     Problem,
     format_github,
     format_json,
     format_markdown,
     format_text,
 )
-from readinglist.load import load_content
-from readinglist.validate import validate_folder
 
 if TYPE_CHECKING:
-    from readinglist import links, new, serve
+    from readinglist import links, serve
+    from readinglist.authoring import new
 
 # The commands import what only they need (jinja2, markdown, httpx, rich,
 # watchfiles) inside their _run_ function, so `readinglist check` starts fast.
@@ -127,7 +128,7 @@ def _ask_in_terminal(question: new.Question) -> str:
 
 
 def _run_new(args: argparse.Namespace) -> int:
-    from readinglist import new
+    from readinglist.authoring import new
 
     facts = new.PageFacts()
     if args.fetch:
@@ -195,7 +196,7 @@ def _add_import(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_import(args: argparse.Namespace) -> int:
-    from readinglist import importer
+    from readinglist.authoring import importer
 
     today = datetime.date.today()
     result = importer.import_list(
@@ -235,7 +236,7 @@ def _run_export(args: argparse.Namespace) -> int:
         sys.stderr.write(format_text(errors, files))
         sys.stderr.write("nothing was exported: fix the errors first\n")
         return 1
-    from readinglist import export
+    from readinglist.site import exports as export
 
     exporters: dict[str, Callable[..., str]] = {
         "markdown": export.catalog_markdown,
@@ -471,7 +472,7 @@ def _add_docs(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> 
 
 
 def _run_docs(args: argparse.Namespace) -> int:
-    from readinglist import new
+    from readinglist.authoring import new
 
     path = Path(args.file)
     try:
@@ -537,7 +538,7 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 
 def _run_build(args: argparse.Namespace) -> int:
-    from readinglist import build
+    from readinglist.build import pipeline as build
 
     started = time.perf_counter()
     result = build.build_site(

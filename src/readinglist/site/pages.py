@@ -29,17 +29,17 @@ from jinja2 import BytecodeCache, Environment, FileSystemLoader, StrictUndefined
 from jinja2.bccache import Bucket
 from markupsafe import Markup, escape
 
+from readinglist.catalog.check import slugify
+from readinglist.catalog.model import Catalog, Entry, kept
 from readinglist.config import SiteConfig
-from readinglist.export import (
+from readinglist.site.exports import (
     ExportMemory,
     catalog_json,
     catalog_markdown,
     edited_catalog_json,
     edited_catalog_markdown,
 )
-from readinglist.markup import markdown_renderer
-from readinglist.model import Catalog, Entry, kept
-from readinglist.validate import slugify
+from readinglist.site.markup import markdown_renderer
 
 DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 """The templates and the stylesheet, shipped inside the package."""
@@ -51,7 +51,7 @@ MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", 
 HOME_TOP_TAGS = 12
 PAGER_REACH = 2
 """Pages a list's page links to on each side of itself, besides the first and the last."""
-_CODE_FILES = ("render.py", "markup.py", "export.py", "config.py")
+_CODE_FILES = ("site/pages.py", "site/markup.py", "site/exports.py", "config.py")
 _SLUG = operator.attrgetter("slug")
 
 
@@ -321,7 +321,7 @@ def make_environment(
 
 def _code_version(templates: Path) -> str:
     digest = hashlib.blake2b(digest_size=16)
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     for path in [*sorted(templates.iterdir()), *(here / name for name in _CODE_FILES)]:
         if path.is_file():
             digest.update(path.name.encode() + b"\x00" + path.read_bytes() + b"\x00")

@@ -1,0 +1,1 @@
+"""Writing entry files: ``readinglist new``, ``readinglist import`` and the field reference."""

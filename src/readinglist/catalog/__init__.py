@@ -1,0 +1,1 @@
+"""Content bytes to a typed Catalog and the problems found: pure, no caches, no processes."""
