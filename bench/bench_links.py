@@ -35,9 +35,10 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from readinglist import links
 from readinglist.catalog.read import load_content
 from readinglist.config import LinkSettings
+from readinglist.links.check import check_links
+from readinglist.links.targets import link_targets
 
 SERVER_LIFETIME = 120.0
 """Seconds after which the server stops whatever happens."""
@@ -104,10 +105,10 @@ async def serve(hosts: int, latency: float, limit: int) -> None:
 
 
 def check_once(content: str, cache: str, pause: float) -> None:
-    targets = links.link_targets(load_content(content))
+    targets = link_targets(load_content(content))
     settings = LinkSettings(pause=pause, trust_env=False)
     started = time.perf_counter()
-    report = links.check_links(targets, cache, settings)
+    report = check_links(targets, cache, settings)
     elapsed = time.perf_counter() - started
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
     counts = report.counts()

@@ -29,8 +29,10 @@ from readinglist.problems import (
 )
 
 if TYPE_CHECKING:
-    from readinglist import links, serve
+    from readinglist import serve
     from readinglist.authoring import new
+    from readinglist.links.policy import Observation
+    from readinglist.links.report import LinkReport
 
 # The commands import what only they need (jinja2, markdown, httpx, rich,
 # watchfiles) inside their _run_ function, so `readinglist check` starts fast.
@@ -371,7 +373,7 @@ def _add_links(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=_run_links)
 
 
-def _plain_log() -> tuple[Callable[[int], None], Callable[[str, links.Observation], None]]:
+def _plain_log() -> tuple[Callable[[int], None], Callable[[str, Observation], None]]:
     """One line per URL on standard error, for logs and pipes."""
     total = done = 0
 
@@ -380,7 +382,7 @@ def _plain_log() -> tuple[Callable[[int], None], Callable[[str, links.Observatio
         total = count
         sys.stderr.write(f"requesting {count} URLs\n")
 
-    def result(url: str, observation: links.Observation) -> None:
+    def result(url: str, observation: Observation) -> None:
         nonlocal done
         done += 1
         sys.stderr.write(f"[{done}/{total}] {observation.verdict}: {url}\n")
@@ -392,19 +394,21 @@ def _run_links(args: argparse.Namespace) -> int:
     from rich.console import Console
     from rich.progress import Progress
 
-    from readinglist import links
+    from readinglist.links.check import check_links
+    from readinglist.links.report import report_json, report_problems, summary_table
+    from readinglist.links.targets import changed_entry_names, link_targets
 
     raw = load_content(args.content)
     only = None
     if args.only_changed is not None:
-        only, problems = links.changed_entry_names(args.content, args.only_changed)
+        only, problems = changed_entry_names(args.content, args.only_changed)
         if problems:
             sys.stderr.write("".join(p.format() + "\n" for p in problems))
             return 2
     if raw.problems and not raw.entries:
         sys.stderr.write("".join(p.format() + "\n" for p in raw.problems))
         return 2
-    targets = links.link_targets(raw, only)
+    targets = link_targets(raw, only)
     if raw.problems:
         count = len(raw.problems)
         sys.stderr.write(
@@ -419,9 +423,9 @@ def _run_links(args: argparse.Namespace) -> int:
     )
 
     def check(
-        on_start: Callable[[int], None], on_result: Callable[[str, links.Observation], None]
-    ) -> links.LinkReport:
-        return links.check_links(
+        on_start: Callable[[int], None], on_result: Callable[[str, Observation], None]
+    ) -> LinkReport:
+        return check_links(
             targets,
             args.cache,
             settings,
@@ -440,15 +444,15 @@ def _run_links(args: argparse.Namespace) -> int:
             )
     else:
         report = check(*_plain_log())
-    problems = links.report_problems(report, policy)
+    problems = report_problems(report, policy)
     if args.format == "json":
-        sys.stdout.write(links.report_json(report))
+        sys.stdout.write(report_json(report))
     elif args.format == "github":
         sys.stdout.write(format_github(problems, len(report.results)))
-        sys.stdout.write(links.summary_table(report))
+        sys.stdout.write(summary_table(report))
     else:
         sys.stdout.write(format_text(problems, len(report.results)))
-        sys.stdout.write(links.summary_table(report))
+        sys.stdout.write(summary_table(report))
     return 1 if report.failed else 0
 
 
