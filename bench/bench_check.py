@@ -6,8 +6,8 @@
 For each size it writes a catalog with bench/generate.py (kept in --work
 between runs), then reports medians of:
 
-- check in process: ``load_content`` + ``validate``, wall and CPU seconds,
-  entries per second;
+- check in process: ``check_folder`` (the engine's check, in one process), wall
+  and CPU seconds, entries per second;
 - check end to end: ``python -m readinglist check`` in a subprocess, wall seconds,
   and the start-up alone (``python -m readinglist --version``: the interpreter
   and every module the command line imports);
@@ -34,8 +34,8 @@ from pathlib import Path
 
 import yaml
 
-from readinglist.catalog.check import validate
-from readinglist.catalog.read import load_content, split_front_matter
+from readinglist.build.checking import check_folder
+from readinglist.catalog.frontmatter import split_front_matter
 
 HERE = Path(__file__).resolve().parent
 TARGET_ENTRIES = 10_000
@@ -43,10 +43,9 @@ TARGET_SECONDS = 1.0
 TODAY = datetime.date(2026, 11, 24)
 MEMORY_SCRIPT = """
 import datetime, resource, sys
-from readinglist.catalog.read import load_content
-from readinglist.catalog.check import validate
+from readinglist.build.checking import check_folder
 if sys.argv[1] != "-":
-    result = validate(load_content(sys.argv[1]), datetime.date(2026, 11, 24))
+    result = check_folder(sys.argv[1], datetime.date(2026, 11, 24))
     assert result.ok, result.problems[:3]
 print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
@@ -115,7 +114,7 @@ def front_matters(folder: Path) -> list[str]:
 
 
 def check_in_process(folder: Path) -> None:
-    result = validate(load_content(folder), TODAY)
+    result = check_folder(folder, TODAY)
     if not result.ok:
         sys.exit(f"{folder} does not check clean: {result.problems[0].format()}")
 

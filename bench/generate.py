@@ -24,15 +24,11 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-from readinglist.catalog.check import (
-    NEAR_DUPLICATE_NAME,
-    lookup_key,
-    similar_pairs,
-    similar_titles,
-    slugify,
-)
+from readinglist.build.checking import collector_paused
 from readinglist.catalog.model import KINDS
-from readinglist.catalog.read import collector_paused
+from readinglist.catalog.titles import similar_pairs, similar_titles
+from readinglist.catalog.urls import slugify
+from readinglist.catalog.vocabulary import NEAR_DUPLICATE_NAME, lookup_key
 
 TOPICS = (
     "MLOps",
@@ -723,7 +719,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("--entries must be at least 1")
     if args.out.exists() and any(args.out.iterdir()):
         parser.error(f"{args.out} is not empty")
-    with collector_paused():  # see load.collector_paused: the same churn, the same cure
+    with collector_paused():  # the same churn as a check, the same cure
         written = generate(args.entries, args.out, args.seed)
     sys.stdout.write(f"wrote {written} entries to {args.out}\n")
     return 0

@@ -17,19 +17,13 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from readinglist.catalog.check import _check_url, validate
+from readinglist.catalog.check import validate
+from readinglist.catalog.fastyaml import Unsure, parse_plain
+from readinglist.catalog.frontmatter import parse_entry
 from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
-from readinglist.catalog.read import (
-    LineDict,
-    LineList,
-    RawContent,
-    _build,
-    _parse_simple,
-    _Parser,
-    _Unsure,
-    load_content,
-    parse_entry,
-)
+from readinglist.catalog.read import RawContent, load_content
+from readinglist.catalog.urls import check_url
+from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data
 from readinglist.problems import Problem
 from readinglist.site.pages import related_entries
 
@@ -215,10 +209,10 @@ def test_the_fast_path_reads_front_matter_exactly_as_libyaml(
 ) -> None:
     text = "\n".join(f"{key}: {value}" for key, value in items)
     try:
-        fast = _parse_simple(text, 2)
-    except _Unsure:
+        fast = parse_plain(text, 2)
+    except Unsure:
         return
-    slow = _build(_Parser("\n" + text))
+    slow = build_data(Parser("\n" + text))
     assert same_data(fast, slow), (text, dict(fast), slow)
 
 
@@ -266,7 +260,7 @@ url_parts = st.sampled_from(
 @settings(max_examples=400, deadline=None)
 @given(st.lists(url_parts, min_size=1, max_size=10).map("".join))
 def test_the_fast_url_check_agrees_with_urlsplit(url: str) -> None:
-    assert _check_url(url) == _check_url(url, fast=False)
+    assert check_url(url) == check_url(url, fast=False)
 
 
 def test_raw_content_type_is_what_validate_takes() -> None:

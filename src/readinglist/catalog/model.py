@@ -11,7 +11,6 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
 
 KINDS: tuple[str, ...] = (
     "article",
@@ -176,16 +175,6 @@ class Entry:
     @property
     def year(self) -> int:
         return self.date.year
-
-
-def kept(known: Mapping[str, tuple[Any, ...]], entry: Entry) -> Any:
-    """``known[entry.path]``, a tuple whose first item is the entry it was made from, if
-    that is this same entry; else None. For work kept from one build to the next."""
-    found = known.get(entry.path)
-    # An unchanged entry is usually the very same object: checked by identity first.
-    if found is None or (found[0] is not entry and found[0] != entry):
-        return None
-    return found
 
 
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:

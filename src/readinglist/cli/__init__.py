@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from readinglist import __version__
-from readinglist.catalog.check import validate_folder
+from readinglist.build.checking import check_folder
 from readinglist.catalog.read import load_content
 from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings, SiteConfig
 from readinglist.problems import (
@@ -80,7 +80,8 @@ def failed(problems: Sequence[Problem], strict: bool) -> bool:
 
 
 def _run_check(args: argparse.Namespace) -> int:
-    result, files = validate_folder(args.content, datetime.date.today(), workers=2)
+    result = check_folder(args.content, datetime.date.today(), workers=2)
+    files = result.files
     sys.stdout.write(FORMATTERS[args.format](result.problems, files))
     return 1 if failed(result.problems, args.strict) else 0
 
@@ -232,7 +233,8 @@ def _add_export(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    result, files = validate_folder(args.content, datetime.date.today(), workers=2)
+    result = check_folder(args.content, datetime.date.today(), workers=2)
+    files = result.files
     if not result.ok:
         errors = [p for p in result.problems if p.severity == "error"]
         sys.stderr.write(format_text(errors, files))

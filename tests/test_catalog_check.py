@@ -1,5 +1,5 @@
 # ruff: noqa: E501 - the expected messages are quoted whole, as a contributor reads them
-"""validate: every rule the checker enforces, each with its exact message.
+"""check: every rule the checker enforces, each with its exact message.
 
 Each broken entry in ``tests/fixtures/invalid/entries/`` is checked alone inside
 a copy of the shared fixture catalog; each folder in
@@ -13,35 +13,20 @@ from __future__ import annotations
 import datetime
 import difflib
 import itertools
-import os
 import random
 import shutil
 from pathlib import Path
 
 import pytest
 
-from readinglist.catalog import check as validate_module
-from readinglist.catalog.check import (
-    CheckMemory,
-    TitleMemory,
-    Validated,
-    _blocking_keys,
-    check_entries,
-    check_some_entries,
-    did_you_mean,
-    lookup_key,
-    name_lookup,
-    normalise_title,
-    normalise_url,
-    similar_pairs,
-    similar_titles,
-    slugify,
-    url_problem,
-    validate,
-    validate_folder,
-)
+from readinglist.build import checking
+from readinglist.build.checking import CheckMemory, check_folder
+from readinglist.catalog.check import Checked, check_content, validate
 from readinglist.catalog.model import Tag
 from readinglist.catalog.read import load_content
+from readinglist.catalog.titles import blocking_keys, normalise_title, similar_pairs
+from readinglist.catalog.urls import normalise_url, slugify, url_problem
+from readinglist.catalog.vocabulary import did_you_mean, lookup_key, name_lookup
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -53,7 +38,7 @@ ALREADY_THERE = (
 """The one warning the shared fixture catalog has on its own."""
 
 
-def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | None) -> Validated:
+def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | None) -> Checked:
     """The fixture catalog copied to ``content/``, ``extra`` added, checked from tmp_path."""
     content = tmp_path / "content"
     shutil.copytree(FIXTURES / "content", content)
@@ -64,23 +49,21 @@ def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | No
     monkeypatch.chdir(tmp_path)
     raw = load_content("content")
     result = validate(raw, TODAY)
+    assert result.files == raw.files
+    # Checked from the bytes, as the command line does: the same catalog and problems.
+    assert check_content("content", TODAY) == result
     # Shared out among processes, the files give the same catalog and problems.
-    monkeypatch.setattr(validate_module, "PARALLEL_ENTRY_FILES", 1)
+    monkeypatch.setattr(checking, "PARALLEL_ENTRY_FILES", 1)
     for workers in (2, 3):
-        assert validate_folder("content", TODAY, workers) == (result, raw.files)
+        assert check_folder("content", TODAY, workers=workers) == result
     # Checked again with what the first check remembered: the same again.
     memory = CheckMemory()
     for _ in range(2):
-        assert validate_folder("content", TODAY, memory=memory) == (result, raw.files)
-    # Each file checked against the vocabularies the check kept, as a build from its
-    # record checks edited files: the same as checked with the vocabularies read.
-    assert result.vocabularies is not None
-    again = check_some_entries("content", TODAY, lambda _: False, result.vocabularies)[1]
-    assert again == check_entries(raw, TODAY)
+        assert check_folder("content", TODAY, memory=memory) == result
     return result
 
 
-def new_lines(result: Validated) -> list[str]:
+def new_lines(result: Checked) -> list[str]:
     return [p.format() for p in result.problems if p.format() != ALREADY_THERE]
 
 
@@ -651,7 +634,7 @@ def test_the_shortcuts_in_similar_pairs_never_drop_a_pair_difflib_would_find() -
         expected = set()
         for i, j in itertools.combinations(range(len(texts)), 2):
             a, b = sorted((texts[i], texts[j]))
-            shares_a_key = set(_blocking_keys(texts[i])) & set(_blocking_keys(texts[j]))
+            shares_a_key = set(blocking_keys(texts[i])) & set(blocking_keys(texts[j]))
             matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
             if shares_a_key and (a == b or matcher.ratio() >= threshold):
                 expected.add((i, j))
@@ -694,69 +677,3 @@ def test_name_lookup_resolves_ids_names_and_aliases_in_any_spelling() -> None:
     for typed in ("mlops", "MLOps", "ml ops", "ML_Ops", "ml-ops"):
         assert lookup[lookup_key(typed)] == "mlops"
     assert lookup_key("feature store") not in lookup
-
-
-def test_a_check_that_remembers_sees_every_kind_of_change(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
-) -> None:
-    content = tmp_path / "content"
-    shutil.copytree(FIXTURES / "content", content)
-    monkeypatch.chdir(tmp_path)
-    memory = CheckMemory()
-    entries = Path("content/entries")
-    first = sorted(entries.iterdir())[0]
-
-    def same_as_fresh() -> Validated:
-        remembered, files = validate_folder("content", TODAY, memory=memory)
-        raw = load_content("content")
-        assert (remembered, files) == (validate(raw, TODAY), raw.files)
-        return remembered
-
-    def rewrite(path: Path, text: str) -> None:
-        # File times are coarse (a few milliseconds): give each version its own.
-        path.write_text(text)
-        stamp = path.stat().st_mtime_ns + next(ticks) * 10**9
-        os.utime(path, ns=(stamp, stamp))
-
-    ticks = itertools.count(1)
-    same_as_fresh()
-    text = first.read_text()
-    rewrite(first, text.replace("title:", "titel:", 1))
-    assert any(p.field == "titel" for p in same_as_fresh().problems)
-    rewrite(first, text.replace("date:", "date: 2999-01-01\nold_date:", 1))
-    assert any("future" in p.message for p in same_as_fresh().problems)
-    rewrite(first, text)
-    assert same_as_fresh().ok
-    (entries / "copy-of-first.md").write_text(text)
-    assert any("same resource" in p.message for p in same_as_fresh().problems)
-    (entries / "copy-of-first.md").unlink()
-    assert same_as_fresh().ok
-    tags = Path("content/tags.yml")
-    rewrite(
-        tags,
-        tags.read_text().replace(
-            "\nmonitoring:\n  name: Monitoring", "\nobservability:\n  name: Observability"
-        ),
-    )
-    assert any("'monitoring' is not in" in p.message for p in same_as_fresh().problems)
-    assert set(memory.files) == {str(path) for path in entries.iterdir()}
-
-
-def test_remembered_near_duplicate_titles_match_a_fresh_search() -> None:
-    words = ["feature", "stores", "store", "at", "Uber", "Lyft", "scaling", "ML", "MLOps", "ML Ops"]
-    words += ["monitoring", "drift", "Part 1", "Part 2", "the", "a", "guide", "guides", "2022"]
-    rng = random.Random(7)
-
-    def title() -> str:
-        return " ".join(rng.choice(words) for _ in range(rng.randint(2, 5)))
-
-    memory = TitleMemory()
-    titles = [title() for _ in range(80)]
-    for step in range(60):
-        if step % 15 == 14:
-            titles.append(title())  # another length: searched afresh
-        else:
-            for _ in range(rng.randint(1, 3)):
-                titles[rng.randrange(len(titles))] = title()
-        assert memory.similar(titles) == similar_titles(titles), step
-    assert memory.pairs  # the word list makes near duplicates

@@ -1,30 +1,19 @@
-"""load: bytes to plain data with line numbers, and everything that stops a file being read."""
+"""frontmatter: an entry file's bytes to plain data with line numbers, and what stops it."""
 
 from __future__ import annotations
-
-import gc
-import os
-import shutil
-import weakref
-from pathlib import Path
 
 import pytest
 import yaml
 
-from readinglist.catalog.read import (
+from readinglist.catalog.frontmatter import (
     MAX_ENTRY_BYTES,
-    LineDict,
-    LineList,
-    collector_paused,
     decode,
-    load_content,
-    marked_error_problem,
     parse_entry,
     parse_yaml,
     split_front_matter,
 )
+from readinglist.catalog.yamllines import LineDict, LineList, marked_error_problem
 
-FIXTURES = Path(__file__).parent / "fixtures"
 ENTRY = (
     b"---\ntitle: Rules of Machine Learning\n"
     b"url: https://developers.google.com/machine-learning/guides/rules-of-ml\n"
@@ -204,118 +193,3 @@ def test_parse_entry_refuses_an_absurd_size_and_a_list_for_front_matter() -> Non
         "l.md:2: front matter: must be `key: value` lines, not a list"
         " (write one field per line, such as `title: ...`)"
     ]
-
-
-@pytest.fixture
-def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    shutil.copytree(FIXTURES / "content", tmp_path / "content")
-    monkeypatch.chdir(tmp_path)
-    return Path("content")
-
-
-def test_load_content_reads_every_entry_and_both_vocabularies(content: Path) -> None:
-    raw = load_content(content)
-    assert raw.problems == ()
-    assert len(raw.entries) == 6
-    assert raw.files == 8
-    assert raw.tags_path == "content/tags.yml"
-    assert isinstance(raw.tags, LineDict)
-    assert raw.tags.key_lines["mlops"] == 2
-    assert [e.slug for e in raw.entries][:2] == [
-        "data-distribution-shifts",
-        "hidden-technical-debt",
-    ]
-
-
-def test_files_that_are_not_entries_are_reported_one_line_each(
-    content: Path, tmp_path: Path
-) -> None:
-    entries = content / "entries"
-    outside = tmp_path / "outside.md"
-    outside.write_bytes(ENTRY)
-    (entries / "linked.md").symlink_to(outside)
-    (entries / "inside-link.md").symlink_to(Path("michelangelo.md"))
-    (entries / "drafts").mkdir()
-    (entries / "notes.txt").write_text("notes")
-    (entries / ".hidden.md").write_text("not read")
-    (entries / "huge.md").write_bytes(ENTRY + b"x" * MAX_ENTRY_BYTES)
-    os.mkfifo(entries / "pipe.md")
-    raw = load_content(content)
-    assert [p.format() for p in raw.problems] == [
-        "content/entries/drafts:1: file: is a folder (entries are files directly in entries/)",
-        f"content/entries/huge.md:1: file: is {MAX_ENTRY_BYTES + len(ENTRY):,} bytes;"
-        " the limit is 100,000 (keep the summary to a short paragraph)",
-        "content/entries/linked.md:1: file: links outside the content folder"
-        " (commit a real file instead)",
-        "content/entries/notes.txt:1: file: is not an entry (entry files end in .md)",
-        "content/entries/pipe.md:1: file: is not a regular file (commit a real file)",
-    ]
-    assert "inside-link" in [e.slug for e in raw.entries]
-    assert raw.files == 2 + 6 + 6
-
-
-def test_a_vocabulary_or_entries_folder_linking_outside_is_refused(
-    content: Path, tmp_path: Path
-) -> None:
-    elsewhere = tmp_path / "elsewhere"
-    shutil.move(content / "entries", elsewhere)
-    (content / "entries").symlink_to(elsewhere)
-    shutil.move(content / "tags.yml", tmp_path / "tags.yml")
-    (content / "tags.yml").symlink_to(tmp_path / "tags.yml")
-    raw = load_content(content)
-    assert [p.format() for p in raw.problems] == [
-        "content/tags.yml:1: file: links outside the content folder (commit a real file instead)",
-        "content/entries:1: file: links outside the content folder (commit a real file instead)",
-    ]
-    assert raw.entries == ()
-
-
-def test_a_missing_folder_is_reported_not_raised(tmp_path: Path) -> None:
-    raw = load_content(tmp_path / "nowhere")
-    assert [p.field + ": " + p.message for p in raw.problems] == [
-        "file: is missing",
-        "folder: is missing",
-    ]
-
-
-class _Node:
-    """Something that can sit in a reference cycle, which only the collector frees."""
-
-    def __init__(self) -> None:
-        self.other: _Node | None = None
-
-
-def test_a_cycle_made_while_the_collector_is_paused_is_still_collected() -> None:
-    with collector_paused():
-        assert not gc.isenabled()
-        node = _Node()
-        node.other = _Node()
-        node.other.other = node
-        alive = weakref.ref(node)
-    assert gc.isenabled()
-    del node
-    assert alive() is not None  # a cycle outlives its last name until a collection
-    gc.collect()
-    assert alive() is None
-
-
-def test_objects_another_caller_froze_stay_frozen() -> None:
-    gc.freeze()
-    try:
-        frozen = gc.get_freeze_count()
-        with collector_paused():
-            made = [[index] for index in range(100)]
-        assert gc.get_freeze_count() == frozen
-        assert len(made) == 100
-    finally:
-        gc.unfreeze()
-
-
-def test_the_collector_stays_off_if_it_was_off() -> None:
-    gc.disable()
-    try:
-        with collector_paused():
-            pass
-        assert not gc.isenabled()
-    finally:
-        gc.enable()

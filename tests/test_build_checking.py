@@ -1,0 +1,249 @@
+"""checking: the engine's check gives the core's answer, only faster.
+
+A memory re-checks exactly the files whose bytes changed, survives a new process
+through a file, and any damage to that file costs only the speed; the collector
+pause leaves the collector as it found it.
+"""
+
+from __future__ import annotations
+
+import datetime
+import gc
+import os
+import pickle
+import random
+import shutil
+import weakref
+from pathlib import Path
+
+import pytest
+
+from readinglist.build import checking
+from readinglist.build.checking import CheckMemory, TitleMemory, check_folder, collector_paused
+from readinglist.catalog import fields
+from readinglist.catalog.check import Checked, check_content
+from readinglist.catalog.titles import similar_titles
+
+FIXTURES = Path(__file__).parent / "fixtures"
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    shutil.copytree(FIXTURES / "content", tmp_path / "content")
+    monkeypatch.chdir(tmp_path)
+    return Path("content")
+
+
+def counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The paths of the entry files checked from now on."""
+    checked: list[str] = []
+    real = fields.check_entry_file
+
+    def counted(path: str, *args: object) -> object:
+        checked.append(path)
+        return real(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(checking, "check_entry_file", counted)
+    return checked
+
+
+def test_only_an_edited_file_is_parsed_and_checked_again(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = counting_checks(monkeypatch)
+    memory = CheckMemory()
+    first = check_folder(content, TODAY, memory=memory)
+    assert len(checked) == 6
+    assert check_folder(content, TODAY, memory=memory) == first
+    assert len(checked) == 6  # nothing changed: nothing parsed
+    edited = content / "entries" / "michelangelo.md"
+    edited.write_text(edited.read_text().replace("title: ", "title: The ", 1))
+    again = check_folder(content, TODAY, memory=memory)
+    assert checked[6:] == [str(edited)]
+    assert again == check_content(content, TODAY)
+    assert again.catalog.by_slug["michelangelo"].title.startswith("The ")
+
+
+def test_another_day_or_vocabulary_checks_every_file_again(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    checked = counting_checks(monkeypatch)
+    memory = CheckMemory()
+    check_folder(content, TODAY, memory=memory)
+    check_folder(content, TODAY + datetime.timedelta(days=1), memory=memory)
+    assert len(checked) == 12
+    tags = content / "tags.yml"
+    tags.write_text(tags.read_text().replace("name: Monitoring", "name: Watching"))
+    assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
+    assert len(checked) == 18
+
+
+def test_a_saved_memory_serves_the_next_process(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = CheckMemory()
+    first = check_folder(content, TODAY, memory=memory)
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    checked = counting_checks(monkeypatch)
+    loaded = CheckMemory.load(saved)
+    assert check_folder(content, TODAY, memory=loaded) == first
+    assert checked == []
+    edited = content / "entries" / "michelangelo.md"
+    edited.write_text(edited.read_text().replace("title: ", "title: The ", 1))
+    assert check_folder(content, TODAY, memory=loaded) == check_content(content, TODAY)
+    assert checked == [str(edited)]
+
+
+class _Call:
+    """Something a foreign pickle might ask to be called while it is read."""
+
+    def __reduce__(self) -> tuple[object, tuple[str]]:
+        return (os.remove, ("never",))
+
+
+@pytest.mark.parametrize(
+    "data",
+    [
+        b"",
+        b"not a pickle at all",
+        pickle.dumps({"some": "other data"}),
+        pickle.dumps(checking.MEMORY_FORMAT) + b"\x80\x05truncated",
+        pickle.dumps(checking.MEMORY_FORMAT) + pickle.dumps((None, None, {1: 2}, (), set())),
+        pickle.dumps(checking.MEMORY_FORMAT) + pickle.dumps(_Call()),
+        pickle.dumps(_Call()),
+    ],
+)
+def test_a_damaged_or_foreign_memory_file_gives_an_empty_memory(
+    content: Path, tmp_path: Path, data: bytes
+) -> None:
+    saved = tmp_path / "check.memory"
+    saved.write_bytes(data)
+    memory = CheckMemory.load(saved)
+    assert memory.files == {} and memory.vocabulary is None
+    assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
+
+
+def test_a_missing_or_unreadable_memory_file_gives_an_empty_memory(tmp_path: Path) -> None:
+    assert CheckMemory.load(tmp_path / "nowhere").files == {}
+    assert CheckMemory.load(tmp_path).files == {}  # a folder
+    assert not CheckMemory().save(tmp_path / "no" / "such" / "folder" / "memory")
+
+
+def test_shared_out_among_processes_with_a_memory_the_answer_is_the_same(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(checking, "PARALLEL_ENTRY_FILES", 1)
+    memory = CheckMemory()
+    fresh = check_content(content, TODAY)
+    assert check_folder(content, TODAY, memory=memory, workers=2) == fresh
+    assert len(memory.files) == 6  # the forked process's checks are remembered too
+    assert check_folder(content, TODAY, memory=memory, workers=3) == fresh
+
+
+def test_a_check_that_remembers_sees_every_kind_of_change(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURES / "content", content)
+    monkeypatch.chdir(tmp_path)
+    memory = CheckMemory()
+    entries = Path("content/entries")
+    first = sorted(entries.iterdir())[0]
+
+    def same_as_fresh() -> Checked:
+        remembered = check_folder("content", TODAY, memory=memory)
+        assert remembered == check_content("content", TODAY)
+        return remembered
+
+    def rewrite(path: Path, text: str) -> None:
+        # The same size and times as before: only the bytes tell the edit.
+        info = path.stat()
+        path.write_text(text)
+        os.utime(path, ns=(info.st_atime_ns, info.st_mtime_ns))
+
+    same_as_fresh()
+    text = first.read_text()
+    rewrite(first, text.replace("title:", "titel:", 1))
+    assert any(p.field == "titel" for p in same_as_fresh().problems)
+    rewrite(first, text.replace("date:", "date: 2999-01-01\nold_date:", 1))
+    assert any("future" in p.message for p in same_as_fresh().problems)
+    rewrite(first, text)
+    assert same_as_fresh().ok
+    (entries / "copy-of-first.md").write_text(text)
+    assert any("same resource" in p.message for p in same_as_fresh().problems)
+    (entries / "copy-of-first.md").unlink()
+    assert same_as_fresh().ok
+    tags = Path("content/tags.yml")
+    rewrite(
+        tags,
+        tags.read_text().replace(
+            "\nmonitoring:\n  name: Monitoring", "\nobservability:\n  name: Observability"
+        ),
+    )
+    assert any("'monitoring' is not in" in p.message for p in same_as_fresh().problems)
+    assert {path for path, _ in memory.files} == {str(path) for path in entries.iterdir()}
+
+
+def test_remembered_near_duplicate_titles_match_a_fresh_search() -> None:
+    words = ["feature", "stores", "store", "at", "Uber", "Lyft", "scaling", "ML", "MLOps", "ML Ops"]
+    words += ["monitoring", "drift", "Part 1", "Part 2", "the", "a", "guide", "guides", "2022"]
+    rng = random.Random(7)
+
+    def title() -> str:
+        return " ".join(rng.choice(words) for _ in range(rng.randint(2, 5)))
+
+    memory = TitleMemory()
+    titles = [title() for _ in range(80)]
+    for step in range(60):
+        if step % 15 == 14:
+            titles.append(title())  # another length: searched afresh
+        else:
+            for _ in range(rng.randint(1, 3)):
+                titles[rng.randrange(len(titles))] = title()
+        assert memory.similar(titles) == similar_titles(titles), step
+    assert memory.pairs  # the word list makes near duplicates
+
+
+class _Node:
+    """Something that can sit in a reference cycle, which only the collector frees."""
+
+    def __init__(self) -> None:
+        self.other: _Node | None = None
+
+
+def test_a_cycle_made_while_the_collector_is_paused_is_still_collected() -> None:
+    with collector_paused():
+        assert not gc.isenabled()
+        node = _Node()
+        node.other = _Node()
+        node.other.other = node
+        alive = weakref.ref(node)
+    assert gc.isenabled()
+    del node
+    assert alive() is not None  # a cycle outlives its last name until a collection
+    gc.collect()
+    assert alive() is None
+
+
+def test_objects_another_caller_froze_stay_frozen() -> None:
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with collector_paused():
+            made = [[index] for index in range(100)]
+        assert gc.get_freeze_count() == frozen
+        assert len(made) == 100
+    finally:
+        gc.unfreeze()
+
+
+def test_the_collector_stays_off_if_it_was_off() -> None:
+    gc.disable()
+    try:
+        with collector_paused():
+            pass
+        assert not gc.isenabled()
+    finally:
+        gc.enable()
