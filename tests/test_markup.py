@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import pytest
 
-from readinglist.site.markup import markdown_renderer, render_markdown, sanitise
+from readinglist.site.markup import (
+    body_key,
+    markdown_renderer,
+    render_bodies,
+    render_markdown,
+    sanitise,
+)
 
 
 def test_markdown_becomes_html() -> None:
@@ -90,3 +96,13 @@ def test_a_reused_renderer_forgets_the_previous_text() -> None:
     render = markdown_renderer()
     render("[ref]: https://a.example.org/\n\nfirst")
     assert render("[link][ref]") == "<p>[link][ref]</p>"
+
+
+def test_summaries_are_rendered_once_each_by_the_hash_of_their_markdown() -> None:
+    bodies = render_bodies(["One *summary*.", "", "One *summary*.", "Another."])
+    assert bodies == {
+        body_key("One *summary*."): "<p>One <em>summary</em>.</p>",
+        body_key("Another."): "<p>Another.</p>",
+    }
+    assert body_key("a") != body_key("b")
+    assert render_bodies(["", ""]) == {}

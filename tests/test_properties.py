@@ -20,12 +20,11 @@ from hypothesis import strategies as st
 from readinglist.catalog.check import validate
 from readinglist.catalog.fastyaml import Unsure, parse_plain
 from readinglist.catalog.frontmatter import parse_entry
-from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
+from readinglist.catalog.model import FIELD_NAMES
 from readinglist.catalog.read import RawContent, load_content
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data
 from readinglist.problems import Problem
-from readinglist.site.pages import related_entries
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = datetime.date(2026, 11, 24)
@@ -266,34 +265,3 @@ def test_the_fast_url_check_agrees_with_urlsplit(url: str) -> None:
 def test_raw_content_type_is_what_validate_takes() -> None:
     assert isinstance(VOCABULARY, RawContent)
     assert VOCABULARY.problems == ()
-
-
-@settings(max_examples=300, deadline=None)
-@given(
-    st.lists(
-        st.tuples(
-            st.integers(min_value=0, max_value=40),
-            st.lists(st.sampled_from("abcdef"), min_size=1, max_size=5, unique=True),
-        ),
-        max_size=25,
-    ),
-    st.integers(min_value=0, max_value=6),
-)
-def test_related_entries_are_those_sharing_the_most_tags(
-    drawn: list[tuple[int, list[str]]], count: int
-) -> None:
-    entries = [
-        Entry(
-            f"e{i}", f"E{i}", f"https://e{i}.test/", TODAY - datetime.timedelta(days), tuple(tags)
-        )
-        for i, (days, tags) in enumerate(drawn)
-    ]
-    catalog = Catalog.build(entries, {t: Tag(t, t, t) for t in "abcdef"}, {})
-    order = {e.slug: n for n, e in enumerate(catalog.entries)}
-
-    def expected(entry: Entry) -> tuple[str, ...]:
-        shared = {o.slug: len(set(o.tags) & set(entry.tags)) for o in catalog.entries}
-        others = [slug for slug, n in shared.items() if n and slug != entry.slug]
-        return tuple(sorted(others, key=lambda slug: (-shared[slug], order[slug]))[:count])
-
-    assert related_entries(catalog, count) == {e.slug: expected(e) for e in catalog.entries}

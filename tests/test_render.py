@@ -27,7 +27,7 @@ from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog
 from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
-from readinglist.site.pages import plan_site, related_entries, render_site
+from readinglist.site.render import render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -332,16 +332,6 @@ def test_the_real_catalog_size_fits_on_one_page(files: dict[str, bytes]) -> None
     assert b'rel="next"' not in files["index.html"]
 
 
-def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:
-    related = related_entries(catalog, 5)
-    # scaling-ml-productivity-linkedin shares mlops and feature-store with michelangelo,
-    # more than anything else shares with it.
-    assert related["michelangelo"][0] == "scaling-ml-productivity-linkedin"
-    assert "michelangelo" not in related["michelangelo"]
-    # Among entries sharing one tag, the newest comes first.
-    assert related["uber-realtime-thread"] == ("real-time-ml-challenges",)
-
-
 def test_alias_urls_redirect_to_the_current_page(files: dict[str, bytes]) -> None:
     page = files["tags/ml-ops/index.html"].decode()
     assert '<meta http-equiv="refresh" content="0; url=/tags/mlops/">' in page
@@ -391,10 +381,3 @@ def test_nothing_is_requested_from_another_host(files: dict[str, bytes]) -> None
 
 def test_rendering_is_deterministic(catalog: Catalog) -> None:
     assert render_site(catalog, SiteConfig()) == render_site(catalog, SiteConfig())
-
-
-def test_page_keys_change_only_with_their_inputs(catalog: Catalog) -> None:
-    first = {p.path: p.key for p in plan_site(catalog, SiteConfig()).pages}
-    assert first == {p.path: p.key for p in plan_site(catalog, SiteConfig()).pages}
-    other = {p.path: p.key for p in plan_site(catalog, SiteConfig(title="other")).pages}
-    assert all(first[path] != other[path] for path in first if path != "style.css")

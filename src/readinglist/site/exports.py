@@ -10,16 +10,15 @@ nothing.
 from __future__ import annotations
 
 import csv
+import datetime
 import html
 import io
 import json
-import operator
 import re
-from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from collections.abc import Callable
 from typing import Any
 
-from readinglist.catalog.model import Catalog, Company, Entry, Tag, kept
+from readinglist.catalog.model import FIELD_NAMES, Catalog, Company, Entry, Tag
 from readinglist.config import SiteConfig
 from readinglist.problems import markdown_text
 from readinglist.site.markup import markdown_renderer
@@ -28,19 +27,24 @@ SCHEMA_VERSION = 1
 """Raised when a field changes meaning or disappears; new fields do not raise it."""
 
 
+ENTRY_FIELDS: tuple[str, ...] = ("slug", *FIELD_NAMES, "summary")
+"""An entry's fields in ``catalog.json`` and the CSV, in order: its file name, its front
+matter as entries are written (:data:`~readinglist.catalog.model.FIELDS`), its summary.
+A new front-matter field joins both exports with no change here."""
+
+
+def _plain(value: object) -> object:
+    """A field's value as JSON has it: dates as ``YYYY-MM-DD``, tuples as lists."""
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
 def entry_document(entry: Entry) -> dict[str, Any]:
-    return {
-        "slug": entry.slug,
-        "title": entry.title,
-        "url": entry.url,
-        "date": entry.date.isoformat(),
-        "tags": list(entry.tags),
-        "company": entry.company,
-        "kind": entry.kind,
-        "authors": list(entry.authors),
-        "added": entry.added.isoformat() if entry.added else None,
-        "summary": entry.summary,
-    }
+    """An entry as JSON-ready data, with every one of :data:`ENTRY_FIELDS`."""
+    return {name: _plain(getattr(entry, name)) for name in ENTRY_FIELDS}
 
 
 def tag_document(tag: Tag, count: int) -> dict[str, Any]:
@@ -81,44 +85,24 @@ def _json_rows(items: list[dict[str, Any]]) -> str:
     return "[\n" + ",\n".join(json.dumps(item, ensure_ascii=False) for item in items) + "\n]"
 
 
-@dataclass
-class ExportMemory:
-    """Each entry's line in ``catalog.json`` and ``list.md``, kept from one export to the next.
-
-    Both list every entry, so any edit makes them again; with this, only the edited
-    entry's lines are made again. Entries no longer in the catalog are forgotten.
-    """
-
-    json_rows: dict[str, tuple[Entry, str]] = field(default_factory=dict)
-    """By entry path: the entry as it was, and its line."""
-    markdown_lines: dict[str, tuple[Entry, str, str]] = field(default_factory=dict)
-    """By entry path: the entry as it was, its company's name, and its line."""
-
-
 def json_row(entry: Entry) -> str:
     """An entry's line in ``catalog.json``."""
     return json.dumps(entry_document(entry), ensure_ascii=False)
 
 
-def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
+def catalog_json(catalog: Catalog) -> str:
     """``catalog_document`` as stable JSON text, one entry, tag or company a line.
 
     A line per item keeps diffs readable; indenting every field would go through the
     pure-Python encoder, many times slower on a large catalog.
     """
-    known = memory.json_rows if memory is not None else {}
-    rows: dict[str, tuple[Entry, str]] = {}
-    for entry in catalog.entries:
-        rows[entry.path] = kept(known, entry) or (entry, json_row(entry))
-    if memory is not None:
-        memory.json_rows = rows
     tag_counts = catalog.tag_counts()
     company_counts = catalog.company_counts()
     tags = [tag_document(t, tag_counts.get(t.id, 0)) for t in catalog.tags.values()]
     companies = [
         company_document(c, company_counts.get(c.id, 0)) for c in catalog.companies.values()
     ]
-    entries = ",\n".join(row for _, row in rows.values())
+    entries = ",\n".join(map(json_row, catalog.entries))
     return (
         f'{{"version": {SCHEMA_VERSION},\n'
         f'"entries": [\n{entries}\n],\n'
@@ -127,23 +111,11 @@ def catalog_json(catalog: Catalog, memory: ExportMemory | None = None) -> str:
     )
 
 
-CSV_COLUMNS: tuple[str, ...] = (
-    "slug",
-    "title",
-    "url",
-    "date",
-    "tags",
-    "company",
-    "kind",
-    "authors",
-    "added",
-    "summary",
-)
+CSV_COLUMNS: tuple[str, ...] = ENTRY_FIELDS
 """The CSV header: the fields of ``catalog.json``'s entries, lists joined with ``; ``."""
 CSV_LIST_SEPARATOR = "; "
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _TAG_RE = re.compile(r"<[^>]*>")
-_PATH = operator.attrgetter("path")
 
 
 def _csv_cell(text: str) -> str:
@@ -178,7 +150,6 @@ def catalog_markdown(
     catalog: Catalog,
     config: SiteConfig | None = None,
     render: Callable[[str], str] | None = None,
-    memory: ExportMemory | None = None,
 ) -> str:
     """An awesome-list style Markdown list: a section per tag, newest first within it.
 
@@ -208,26 +179,10 @@ def catalog_markdown(
         for tag, entries in sections
     ]
     # An entry's line is the same under each of its tags: made once.
-    known = memory.markdown_lines if memory is not None else {}
-    entry_lines: dict[str, tuple[Entry, str, str]] = {}
-    line_of: dict[str, str] = {}
-    companies = catalog.companies
-    for entry in catalog.entries:
-        if not entry.tags:
-            continue
-        company = companies.get(entry.company) if entry.company else None
-        name = company.name if company else ""
-        found = kept(known, entry)
-        if found is None or found[1] != name:
-            found = (entry, name, markdown_line(catalog, entry, render))
-        entry_lines[entry.path] = found
-        line_of[entry.path] = found[2]
-    line = line_of.__getitem__
+    line_of = {e.slug: markdown_line(catalog, e, render) for e in catalog.entries if e.tags}
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
-        lines += map(line, map(_PATH, entries))
-    if memory is not None:
-        memory.markdown_lines = entry_lines
+        lines += [line_of[e.slug] for e in entries]
     return "\n".join(lines) + "\n"
 
 
@@ -243,50 +198,3 @@ def markdown_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) 
     if summary.strip():
         line += f" - {markdown_text(summary)}"
     return line
-
-
-EditedEntry = tuple[Entry, Entry]
-"""An entry edited in place: as it was, and as it is."""
-
-
-def edited_catalog_json(previous: bytes, edited: Iterable[EditedEntry]) -> bytes | None:
-    """:func:`catalog_json` after entries were edited in place (neither added, removed
-    nor moved, the vocabularies unchanged), made from its ``previous`` text; None when
-    an entry's line is not in it once, exactly as it would have been made."""
-    # A line starts with the entry's slug, which no other line holds.
-    changes = [("\n" + json_row(old), "\n" + json_row(new), 1) for old, new in edited]
-    return _replace_lines(previous, changes)
-
-
-def edited_catalog_markdown(
-    previous: bytes,
-    catalog: Catalog,
-    edited: Iterable[EditedEntry],
-    render: Callable[[str], str],
-) -> bytes | None:
-    """:func:`catalog_markdown` after entries were edited in place, as
-    :func:`edited_catalog_json` makes ``catalog.json``; ``render`` must render the
-    summaries the entries had too."""
-    changes = [
-        (
-            "\n" + markdown_line(catalog, old, render) + "\n",
-            "\n" + markdown_line(catalog, new, render) + "\n",
-            len(new.tags),  # the entry's line is under each of its tags
-        )
-        for old, new in edited
-    ]
-    return _replace_lines(previous, changes)
-
-
-def _replace_lines(previous: bytes, changes: Iterable[tuple[str, str, int]]) -> bytes | None:
-    """``previous`` with each ``old`` replaced by ``new``, where it occurs exactly
-    ``count`` times; None when it does not."""
-    text = previous
-    for old, new, count in changes:
-        if old == new:
-            continue
-        before, after = old.encode(), new.encode()
-        if text.count(before) != count:
-            return None
-        text = text.replace(before, after)
-    return text

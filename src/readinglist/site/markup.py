@@ -12,8 +12,9 @@ Pure: reads and writes nothing.
 
 from __future__ import annotations
 
+import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from importlib.machinery import PathFinder
 from pathlib import Path
 
@@ -106,6 +107,20 @@ def markdown_renderer() -> Callable[[str], str]:
         return sanitise(html)
 
     return render
+
+
+def body_key(summary: str) -> str:
+    """What a rendered summary is found by: a hash of its Markdown."""
+    return hashlib.blake2b(summary.encode(), digest_size=16).hexdigest()
+
+
+def render_bodies(summaries: Iterable[str]) -> dict[str, str]:
+    """Markdown summaries to sanitised HTML, by :func:`body_key`."""
+    texts = [text for text in summaries if text]
+    if not texts:
+        return {}  # without building a parser, which imports Markdown
+    render = markdown_renderer()
+    return {body_key(text): render(text) for text in texts}
 
 
 def render_markdown(text: str) -> str:

@@ -13,24 +13,22 @@ from pathlib import Path
 import pytest
 
 from readinglist.catalog.check import validate
-from readinglist.catalog.model import Catalog, Entry, Tag
+from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
 from readinglist.catalog.read import load_content
 from readinglist.cli import main
 from readinglist.config import SiteConfig
 from readinglist.site.exports import (
     CSV_COLUMNS,
-    ExportMemory,
+    ENTRY_FIELDS,
     catalog_csv,
     catalog_document,
     catalog_json,
     catalog_markdown,
-    edited_catalog_json,
-    edited_catalog_markdown,
+    entry_document,
     github_anchor,
-    markdown_line,
 )
 from readinglist.site.markup import render_markdown
-from readinglist.site.pages import render_site
+from readinglist.site.render import render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
@@ -161,55 +159,30 @@ def test_the_site_carries_the_markdown_list(catalog: Catalog) -> None:
     assert site["list.md"].startswith(b"# MLOps reading\n")
 
 
-def test_exports_that_remember_lines_match_exports_made_afresh(catalog: Catalog) -> None:
-    memory = ExportMemory()
-    assert catalog_json(catalog, memory) == catalog_json(catalog)
-    assert catalog_markdown(catalog, memory=memory) == catalog_markdown(catalog)
-    first, *rest = catalog.entries
-    edited = dataclasses.replace(first, title="A new title", summary="Now with **more**.")
-    renamed = {
-        ident: dataclasses.replace(company, name=f"{company.name} Inc.")
-        for ident, company in catalog.companies.items()
-    }
-    changed = Catalog.build([edited, *rest[1:]], catalog.tags, renamed)
-    assert catalog_json(changed, memory) == catalog_json(changed)
-    assert catalog_markdown(changed, memory=memory) == catalog_markdown(changed)
-    assert "A new title" in catalog_json(changed, memory)
-    assert set(memory.json_rows) == {e.path for e in changed.entries}
+def test_the_site_carries_catalog_json(catalog: Catalog) -> None:
+    site = render_site(catalog, SiteConfig())
+    assert site["catalog.json"].decode() == catalog_json(catalog)
+    assert json.loads(site["catalog.json"]) == catalog_document(catalog)
 
 
-def test_exports_made_from_the_last_ones_match_exports_made_afresh(catalog: Catalog) -> None:
-    render = render_markdown
-    first, second, *rest = catalog.entries
-    edits = [
-        (first, dataclasses.replace(first, title="A new title", summary="Now with **more**.")),
-        (second, dataclasses.replace(second, url="https://papers.test/moved")),
-    ]
-    changed = Catalog.build([edits[0][1], edits[1][1], *rest], catalog.tags, catalog.companies)
-    previous_json = catalog_json(catalog).encode()
-    previous_markdown = catalog_markdown(catalog, render=render).encode()
-    assert edited_catalog_json(previous_json, edits) == catalog_json(changed).encode()
-    assert (
-        edited_catalog_markdown(previous_markdown, changed, edits, render)
-        == catalog_markdown(changed, render=render).encode()
-    )
-    # An entry edited back: its line, as it was, is found again.
-    back = [(new, old) for old, new in edits]
-    assert edited_catalog_json(catalog_json(changed).encode(), back) == previous_json
-
-
-def test_exports_not_made_from_last_ones_that_do_not_hold_the_edited_lines(
+def test_entry_fields_are_the_file_name_the_front_matter_and_the_summary(
     catalog: Catalog,
 ) -> None:
-    first = catalog.entries[0]
-    edit = [(dataclasses.replace(first, title="Not what it was"), first)]
-    assert edited_catalog_json(catalog_json(catalog).encode(), edit) is None
-    markdown = catalog_markdown(catalog, render=render_markdown).encode()
-    assert edited_catalog_markdown(markdown, catalog, edit, render_markdown) is None
-    # Under fewer tags than the entry has: the list was not made from this catalog.
-    entry = next(e for e in catalog.entries if len(e.tags) > 1)
-    line = "\n" + markdown_line(catalog, entry, render_markdown) + "\n"
-    shortened = markdown.replace(line.encode(), b"\n", 1)
-    renamed = [(entry, dataclasses.replace(entry, title="Renamed"))]
-    assert edited_catalog_markdown(markdown, catalog, renamed, render_markdown) is not None
-    assert edited_catalog_markdown(shortened, catalog, renamed, render_markdown) is None
+    assert ENTRY_FIELDS[1:-1] == FIELD_NAMES
+    assert (ENTRY_FIELDS[0], ENTRY_FIELDS[-1]) == ("slug", "summary")
+    assert CSV_COLUMNS == ENTRY_FIELDS
+    michelangelo = entry_document(catalog.by_slug["michelangelo"])
+    assert tuple(michelangelo) == ENTRY_FIELDS
+    assert michelangelo["date"] == "2017-09-05"
+    assert michelangelo["tags"] == ["mlops", "feature-store"]
+    undated = entry_document(dataclasses.replace(catalog.entries[0], added=None, company=None))
+    assert undated["added"] is None
+    assert undated["company"] is None
+
+
+def test_catalog_json_has_one_item_a_line(catalog: Catalog) -> None:
+    first, *lines = catalog_json(catalog).splitlines()
+    assert first == '{"version": 1,'
+    items = [json.loads(line.rstrip(",")) for line in lines if line.startswith("{")]
+    document = catalog_document(catalog)
+    assert items == [*document["entries"], *document["tags"], *document["companies"]]

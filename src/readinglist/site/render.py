@@ -1,0 +1,133 @@
+"""Pages to bytes: the Jinja environment, one page's bytes, and a whole site in one process.
+
+Jinja lives here, with autoescaping on and undefined variables as errors:
+content is data and never becomes a template, so a title such as
+``{{ 7*7 }}`` is shown as written. A template sees its page's context, the
+settings and the link helpers, nothing else. Every internal link starts with
+the configured base path. Reads the templates; writes nothing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+from markupsafe import Markup
+
+from readinglist.catalog.model import Catalog
+from readinglist.config import SiteConfig
+from readinglist.site.exports import catalog_json, catalog_markdown
+from readinglist.site.markup import body_key, render_bodies
+from readinglist.site.pages import COPIED_FILES, Page, plan_site
+from readinglist.site.views import EntryView
+
+# The summaries' rendering lives with the Markdown it renders; named here too, as what
+# a caller renders a site with.
+__all__ = [
+    "COPIED_FILES",
+    "DEFAULT_TEMPLATES",
+    "body_key",
+    "copied_files",
+    "render_bodies",
+    "render_page",
+    "render_site",
+    "site_environment",
+]
+
+DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
+"""The templates and the stylesheet, shipped inside the package."""
+
+
+def site_environment(templates: Path, config: SiteConfig) -> Environment:
+    """Jinja with autoescaping, strict undefined variables and the site's link helpers.
+
+    It renders pages of one site: each entry's fragments are kept for as long as the
+    environment lives, by the identity of the entry's view.
+    """
+    env = Environment(
+        loader=FileSystemLoader(str(templates)),
+        autoescape=True,
+        undefined=StrictUndefined,
+        keep_trailing_newline=True,
+        # The templates of one site do not change under it: never ask the disk again.
+        auto_reload=False,
+    )
+    prefix = config.origin + config.base_path
+
+    def absolute(url: str) -> str:
+        return prefix + url
+
+    env.globals.update(base=config.base_path, absolute=absolute, config=config)
+    env.globals.update(_entry_joiners(env))
+    return env
+
+
+def _entry_joiners(env: Environment) -> dict[str, object]:
+    """``entry_items`` and ``feed_entries``: an entry list's items, and a feed's entries."""
+    # An entry shows the same way in every list and feed it is in: each of its
+    # fragments is rendered once and reused. Views are frozen and shared by every page
+    # of a plan, so one is known by its identity; it is kept with its fragments, so
+    # its id is never another view's.
+    rendered: dict[int, tuple[EntryView, dict[tuple[str, ...], str]]] = {}
+
+    def fragment(name: str, e: EntryView, **values: str) -> str:
+        made = rendered.get(id(e))
+        if made is None or made[0] is not e:
+            made = rendered[id(e)] = (e, {})
+        key = (name, *values.values())  # a template is always given the same names
+        html = made[1].get(key)
+        if html is None:
+            html = made[1][key] = env.get_template(name).render(e=e, **values)
+        return html
+
+    # Lists and feeds are joined here rather than looped over in their templates:
+    # they hold most of a site's items, and a template pays for every step of a loop.
+    def entry_items(views: Iterable[EntryView]) -> Markup:
+        return Markup("".join([fragment("_item.html", e) + "\n" for e in views]))
+
+    def feed_entries(items: Iterable[tuple[EntryView, str]]) -> Markup:
+        return Markup("".join([fragment("_feed_entry.xml", e, updated=when) for e, when in items]))
+
+    return {"entry_items": entry_items, "feed_entries": feed_entries}
+
+
+def copied_files(templates: Path) -> dict[str, bytes]:
+    """The files published as they are, by name."""
+    return {name: (templates / name).read_bytes() for name in COPIED_FILES}
+
+
+def render_page(environment: Environment, page: Page, copied: Mapping[str, bytes]) -> bytes:
+    """The bytes of one output file; ``copied`` is what :func:`copied_files` gives."""
+    context = page.context
+    if page.template in copied:
+        return copied[page.template]
+    if page.template == "catalog.json":
+        return catalog_json(context["catalog"]).encode()
+    if page.template == "list.md":
+        summaries: Mapping[str, str] = context["summaries"]
+
+        def rendered(summary: str) -> str:
+            return summaries.get(summary, "")
+
+        return catalog_markdown(context["catalog"], context["config"], rendered).encode()
+    if page.template == "robots.txt":
+        return str(context["text"]).encode()
+    return environment.get_template(page.template).render(context).encode()
+
+
+def render_site(
+    catalog: Catalog,
+    config: SiteConfig,
+    bodies: Mapping[str, str] | None = None,
+    templates: Path = DEFAULT_TEMPLATES,
+) -> dict[str, bytes]:
+    """The whole site in one process: ``{relative output path: bytes}``."""
+    if bodies is None:
+        bodies = render_bodies(e.summary for e in catalog.entries)
+    environment = site_environment(templates, config)
+    copied = copied_files(templates)
+    return {
+        page.path: render_page(environment, page, copied)
+        for page in plan_site(catalog, config, bodies)
+    }

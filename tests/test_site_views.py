@@ -1,0 +1,119 @@
+"""Entry views, dates and pagers: what templates show, worked out before any template runs."""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from markupsafe import Markup
+
+from readinglist.catalog.check import validate
+from readinglist.catalog.model import Catalog
+from readinglist.catalog.read import load_content
+from readinglist.site.markup import body_key
+from readinglist.site.views import (
+    Term,
+    day_text,
+    entry_view,
+    entry_views,
+    host,
+    page_links,
+    page_url,
+    pager,
+    shown_date,
+)
+
+FIXTURE = Path(__file__).parent / "fixtures" / "content"
+TODAY = datetime.date(2026, 11, 24)
+
+
+@pytest.fixture(scope="module")
+def catalog() -> Catalog:
+    result = validate(load_content(FIXTURE), TODAY)
+    assert result.ok
+    return result.catalog
+
+
+def test_a_date_reads_the_same_in_every_locale() -> None:
+    assert day_text(datetime.date(2022, 2, 7)) == "7 Feb 2022"
+    shown = shown_date(datetime.date(2017, 12, 31))
+    assert (shown.iso, shown.text, shown.atom) == (
+        "2017-12-31",
+        "31 Dec 2017",
+        "2017-12-31T00:00:00Z",
+    )
+
+
+def test_an_entry_view_has_everything_a_template_shows(catalog: Catalog) -> None:
+    entry = catalog.by_slug["michelangelo"]
+    view = entry_view(entry, catalog, {body_key(entry.summary): "<p>Built <em>once</em></p>"})
+    assert view.host == "uber.com"  # www.uber.com
+    assert view.date.text == "5 Sep 2017"
+    assert view.year == 2017
+    assert view.company == Term("uber", "Uber")
+    assert view.tags == (Term("mlops", "MLOps"), Term("feature-store", "Feature store"))
+    assert view.authors == ("Jeremy Hermann", "Mike Del Balso")
+    assert view.body == Markup("<p>Built <em>once</em></p>")
+    assert isinstance(view.body, Markup)
+
+
+def test_a_view_without_a_summary_added_day_or_company_shows_none(catalog: Catalog) -> None:
+    entry = dataclasses.replace(
+        catalog.by_slug["michelangelo"], summary="", added=None, company=None
+    )
+    view = entry_view(entry, catalog, {})
+    assert view.body == Markup("")
+    assert view.added is None
+    assert view.company is None
+
+
+def test_a_summary_not_rendered_yet_shows_empty(catalog: Catalog) -> None:
+    assert entry_view(catalog.by_slug["michelangelo"], catalog, {}).body == Markup("")
+
+
+def test_every_view_of_a_site_shares_its_terms_and_dates(catalog: Catalog) -> None:
+    views = entry_views(catalog, {})
+    assert list(views) == [e.slug for e in catalog.entries]
+    for entry in catalog.entries:
+        assert views[entry.slug] == entry_view(entry, catalog, {})
+    terms = {id(t) for v in views.values() for t in v.tags}
+    assert len(terms) == len({t for v in views.values() for t in v.tags})
+    dates = {id(v.date) for v in views.values()}
+    assert len(dates) == len({v.date for v in views.values()})
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "https://www.example.org/a",
+        "https://Example.ORG/a",
+        "http://user@host.test:8080/x",
+        "https://a.test?q=1",
+        "https://a.test#f",
+        "https://a.test",
+        "https://[::1]:8/x",
+        "https://www.bücher.de/",
+    ],
+)
+def test_the_host_is_read_as_urlsplit_reads_it(url: str) -> None:
+    assert host(url) == (urlsplit(url).hostname or "").removeprefix("www.")
+
+
+def test_a_list_page_links_its_neighbours() -> None:
+    first = pager("tags/x/", 1, 3)
+    assert (first.prev_url, first.next_url) == (None, "tags/x/page/2/")
+    last = pager("tags/x/", 3, 3)
+    assert (last.prev_url, last.next_url) == ("tags/x/page/2/", None)
+    assert page_url("", 1) == ""
+    assert page_url("", 4) == "page/4/"
+
+
+def test_a_long_list_links_the_ends_and_the_nearby_pages_with_gaps() -> None:
+    numbers = [n for n, _ in page_links("", 6, 20)]
+    assert numbers == [1, None, 4, 5, 6, 7, 8, None, 20]
+    # A gap of one page is the page itself.
+    assert [n for n, _ in page_links("", 4, 5)] == [1, 2, 3, 4, 5]
+    assert page_links("", 1, 1) == ((1, ""),)
