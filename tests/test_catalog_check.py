@@ -11,9 +11,6 @@ are the same when the files are shared out among processes.
 from __future__ import annotations
 
 import datetime
-import difflib
-import itertools
-import random
 import shutil
 from pathlib import Path
 
@@ -22,11 +19,7 @@ import pytest
 from readinglist.build import checking
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.catalog.check import Checked, check_content, validate
-from readinglist.catalog.model import Tag
 from readinglist.catalog.read import load_content
-from readinglist.catalog.titles import blocking_keys, normalise_title, similar_pairs
-from readinglist.catalog.urls import normalise_url, slugify, url_problem
-from readinglist.catalog.vocabulary import did_you_mean, lookup_key, name_lookup
 
 FIXTURES = Path(__file__).parent / "fixtures"
 INVALID = FIXTURES / "invalid"
@@ -513,88 +506,6 @@ def test_every_problem_is_reported_in_one_run_sorted_by_file_and_line(
     assert not result.ok
 
 
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("https://www.Uber.com/blog/x/", "http://uber.com/blog/x"),
-        ("https://uber.com/blog/x#section", "https://uber.com/blog/x"),
-        ("https://uber.com/x?utm_source=t&utm_medium=s&id=3", "https://uber.com/x?id=3"),
-        ("https://uber.com/x?fbclid=abc&b=2&a=1", "https://uber.com/x?a=1&b=2"),
-        ("https://uber.com:443/x", "https://uber.com/x"),
-        ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/pdf/1706.03762v7.pdf"),
-        ("https://arxiv.org/abs/1706.03762v2", "https://export.arxiv.org/abs/1706.03762"),
-        ("https://arxiv.org/abs/cs/0112017", "https://arxiv.org/pdf/cs/0112017v1"),
-        ("https://x.com/a/status/1", "https://twitter.com/a/status/1?s=20"),
-    ],
-)
-def test_urls_of_one_resource_normalise_alike(first: str, second: str) -> None:
-    assert normalise_url(first) == normalise_url(second)
-
-
-@pytest.mark.parametrize(
-    ("first", "second"),
-    [
-        ("https://uber.com/blog/x", "https://uber.com/blog/y"),
-        ("https://uber.com/Blog", "https://uber.com/blog"),
-        ("https://uber.com/x?id=1", "https://uber.com/x?id=2"),
-        ("https://arxiv.org/abs/1706.03762", "https://arxiv.org/abs/1706.03763"),
-        ("https://uber.com:8080/x", "https://uber.com/x"),
-    ],
-)
-def test_urls_of_different_resources_stay_apart(first: str, second: str) -> None:
-    assert normalise_url(first) != normalise_url(second)
-
-
-@pytest.mark.parametrize(
-    ("url", "problem"),
-    [
-        ("https://uber.com/blog", ("", "")),
-        ("https://bücher.de/", ("", "")),
-        ("//uber.com/x", ("'//uber.com/x' is not absolute", "write https://uber.com/x")),
-        ("mailto:a@uber.com", ("must use http or https, not 'mailto'", "link to a web page")),
-        ("https:///x", ("'https:///x' has no host", "write it as https://host/path")),
-        ("https://localhost/x", ("'https://localhost/x' is a placeholder", "use the real address")),
-        (
-            "https://uber/x",
-            ("host 'uber' is not a valid domain name", "check for typos in the address"),
-        ),
-        ("https://" + "a" * 2000 + ".com", ("is 2012 characters; at most 2000", "")),
-    ],
-)
-def test_url_problem(url: str, problem: tuple[str, str]) -> None:
-    assert url_problem(url) == problem
-
-
-def test_slugify_lookup_key_and_did_you_mean() -> None:
-    assert slugify("Rules of ML: a Guide!") == "rules-of-ml-a-guide"
-    assert slugify("Café Ünïcode") == "cafe-unicode"
-    assert len(slugify("word " * 40)) <= 80
-    assert lookup_key(" ML_Ops-Platform ") == "ml ops platform"
-    assert (
-        did_you_mean("featur-store", ["feature-store", "mlops"]) == "did you mean 'feature-store'?"
-    )
-    assert did_you_mean("zzz", ["feature-store", "mlops"]) == ""
-
-
-def test_similar_pairs_finds_near_duplicates_without_comparing_everything() -> None:
-    titles = [
-        normalise_title(t)
-        for t in (
-            "Meet Michelangelo: Uber's Machine Learning Platform",
-            "Rules of Machine Learning",
-            "Meet Michelangelo - Uber\u2019s Machine Learning Platforms",
-            "The Rules of Machine Learning",
-            "MLOps in practice at scale",
-            "ML Ops in practice at scale",
-            "How Uber scales MLOps",
-            "How Lyft scales MLOps",
-        )
-    ]
-    assert similar_pairs(titles, 0.92) == [(0, 2), (1, 3), (4, 5)]
-    assert similar_pairs([], 0.9) == []
-    assert similar_pairs(["", ""], 0.9) == []
-
-
 def test_titles_that_differ_in_a_number_are_different_works(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -625,23 +536,6 @@ def test_an_unreadable_vocabulary_is_one_problem_not_one_per_entry(
     ]
 
 
-def test_the_shortcuts_in_similar_pairs_never_drop_a_pair_difflib_would_find() -> None:
-    words = ["ml", "mlops", "ops", "feature", "store", "stores", "uber", "lyft", "data"]
-    words += ["drift", "1", "2", "platform", "platforms", "a", "ab", "ba", "kalomi", "milako"]
-    rng = random.Random(7)
-    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(250)]
-    for threshold in (0.6, 0.8, 0.92):
-        expected = set()
-        for i, j in itertools.combinations(range(len(texts)), 2):
-            a, b = sorted((texts[i], texts[j]))
-            shares_a_key = set(blocking_keys(texts[i])) & set(blocking_keys(texts[j]))
-            matcher = difflib.SequenceMatcher(None, a, b, autojunk=False)
-            if shares_a_key and (a == b or matcher.ratio() >= threshold):
-                expected.add((i, j))
-        assert set(similar_pairs(texts, threshold)) == expected
-        assert expected  # the sample does hold near duplicates at every threshold
-
-
 def test_values_that_look_ordinary_but_are_not_still_get_their_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -669,11 +563,3 @@ def test_values_that_look_ordinary_but_are_not_still_get_their_message(
         "content/entries/almost-ordinary.md:9: summary: is a placeholder"
         " (write the summary or leave it empty)",
     ]  # padding around text, list items and a date is no problem
-
-
-def test_name_lookup_resolves_ids_names_and_aliases_in_any_spelling() -> None:
-    tags = {"mlops": Tag("mlops", "MLOps", "Running ML in production.", ("ML Ops",))}
-    lookup = name_lookup(tags)
-    for typed in ("mlops", "MLOps", "ml ops", "ML_Ops", "ml-ops"):
-        assert lookup[lookup_key(typed)] == "mlops"
-    assert lookup_key("feature store") not in lookup
