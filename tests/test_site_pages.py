@@ -24,9 +24,9 @@ from readinglist.site.pages import Page, plan_site
 from readinglist.site.related import related_entries
 from readinglist.site.render import (
     DEFAULT_TEMPLATES,
-    copied_files,
+    make_environment,
+    read_copied_files,
     render_page,
-    site_environment,
 )
 from readinglist.site.views import EntryView
 
@@ -151,13 +151,13 @@ def _edited_entry(**changes: object) -> Callable[[Catalog], Catalog]:
 def test_pages_with_equal_contexts_have_equal_bytes(
     catalog: Catalog, pages: tuple[Page, ...], change: Callable[[Catalog], Catalog]
 ) -> None:
-    environment = site_environment(DEFAULT_TEMPLATES, CONFIG)
-    copied = copied_files(DEFAULT_TEMPLATES)
+    environment = make_environment(DEFAULT_TEMPLATES, CONFIG)
+    copied = read_copied_files(DEFAULT_TEMPLATES)
     before = {p.path: (plain(p.context), render_page(environment, p, copied)) for p in pages}
     changed = plan_site(change(catalog), CONFIG)
     # The same environment renders the changed site: what it keeps is never stale.
     after = {p.path: (plain(p.context), render_page(environment, p, copied)) for p in changed}
-    fresh = site_environment(DEFAULT_TEMPLATES, CONFIG)
+    fresh = make_environment(DEFAULT_TEMPLATES, CONFIG)
     assert {p.path: render_page(fresh, p, copied) for p in changed} == {
         path: data for path, (_, data) in after.items()
     }

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 from pathlib import Path
 
@@ -12,7 +13,7 @@ from hypothesis import strategies as st
 from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog, Entry, Tag
 from readinglist.catalog.read import load_content
-from readinglist.site.related import related_entries
+from readinglist.site.related import related_entries, related_inputs, related_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
@@ -33,6 +34,15 @@ def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:
     assert "michelangelo" not in related["michelangelo"]
     # Among entries sharing one tag, the newest comes first.
     assert related["uber-realtime-thread"] == ("real-time-ml-challenges",)
+
+
+def test_related_entries_are_worked_out_from_slugs_and_tags_alone(catalog: Catalog) -> None:
+    inputs = related_inputs(catalog)
+    assert inputs[0] == (catalog.entries[0].slug, catalog.entries[0].tags)
+    assert related_of(inputs, 3) == related_entries(catalog, 3)
+    retitled = [dataclasses.replace(e, title=e.title + "!", summary="") for e in catalog.entries]
+    changed = Catalog.build(retitled, catalog.tags, catalog.companies)
+    assert related_inputs(changed) == inputs
 
 
 @settings(max_examples=300, deadline=None)

@@ -228,8 +228,8 @@ def _home_pages(site: _Site) -> Iterator[Page]:
         "feeds": site.defaults["feeds"],
     }
     yield from _list_pages(site, "", catalog.entries, "home.html", context)
-    feed = ("feed.xml", config.title, config.description, "")
-    yield _feed(site, *feed, catalog.entries, _last_change)
+    title, subtitle = config.title, config.description
+    yield _feed(site, "feed.xml", title, subtitle, "", catalog.entries, _last_change)
 
 
 def _tag_pages(site: _Site) -> Iterator[Page]:

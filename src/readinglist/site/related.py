@@ -8,9 +8,22 @@ from collections.abc import Sequence
 
 from readinglist.catalog.model import Catalog
 
+RelatedInputs = tuple[tuple[str, tuple[str, ...]], ...]
+"""Each entry's slug and tags, newest first: all that related entries are worked out from."""
+
+
+def related_inputs(catalog: Catalog) -> RelatedInputs:
+    """What :func:`related_entries` reads of a catalog; equal inputs, equal answers."""
+    return tuple([(e.slug, e.tags) for e in catalog.entries])
+
 
 def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
-    """For each entry, up to ``count`` others sharing the most tags, newest first among equals.
+    """For each entry, up to ``count`` others sharing the most tags, newest first among equals."""
+    return related_of(related_inputs(catalog), count)
+
+
+def related_of(inputs: RelatedInputs, count: int) -> dict[str, tuple[str, ...]]:
+    """:func:`related_entries` of the catalog whose :func:`related_inputs` these are.
 
     Entries are numbered newest first. The others sharing ``s`` or more of an entry's
     tags are those in the intersection of some ``s`` of its tag groups; those sharing
@@ -19,9 +32,10 @@ def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
     order (popular tag combinations recur), and takes the newest not taken yet: a few
     steps per entry, however many entries share a popular pair of tags.
     """
-    entries = catalog.entries
-    number = {e.slug: i for i, e in enumerate(entries)}
-    members = {t: [number[e.slug] for e in tagged] for t, tagged in catalog.by_tag.items()}
+    members: dict[str, list[int]] = {}
+    for number, (_, tags) in enumerate(inputs):
+        for tag in tags:
+            members.setdefault(tag, []).append(number)
     groups: dict[tuple[str, ...], frozenset[int]] = {
         (t,): frozenset(ids) for t, ids in members.items()
     }
@@ -40,8 +54,8 @@ def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
         return found
 
     related: dict[str, tuple[str, ...]] = {}
-    for i, entry in enumerate(entries):
-        tags = tuple(sorted(entry.tags))
+    for i, (slug, entry_tags) in enumerate(inputs):
+        tags = tuple(sorted(entry_tags))
         chosen: list[int] = []
         taken = {i}
         for shared in range(len(tags) if count > 0 else 0, 0, -1):
@@ -53,5 +67,5 @@ def related_entries(catalog: Catalog, count: int) -> dict[str, tuple[str, ...]]:
                         break
             if len(chosen) == count:
                 break
-        related[entry.slug] = tuple(entries[n].slug for n in chosen)
+        related[slug] = tuple(inputs[n][0] for n in chosen)
     return related
