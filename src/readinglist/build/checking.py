@@ -24,7 +24,7 @@ from typing import Any
 from readinglist.build.workers import Forked
 from readinglist.catalog.check import Checked, checked
 from readinglist.catalog.fields import FileCheck, check_entry_file
-from readinglist.catalog.read import ENTRIES_DIR, RawContent, read_content
+from readinglist.catalog.read import ENTRIES_DIR, read_content
 from readinglist.catalog.titles import similar_titles, title_keys
 from readinglist.catalog.vocabulary import Vocabulary, read_vocabulary
 from readinglist.problems import Problem
@@ -248,7 +248,7 @@ class _Share:
 
     checks: list[tuple[FileKey | None, FileCheck]]
     problems: tuple[Problem, ...]
-    """What reading these files found."""
+    """What reading these files and their folder found."""
     files: int
 
 
@@ -273,19 +273,25 @@ def check_folder(
 def _check_folder(
     content: str, today: datetime.date, memory: CheckMemory | None, workers: int
 ) -> Checked:
+    head = read_content(content, entries=False)
+    vocabulary, problems = read_vocabulary(head)
+    problems = [*head.problems, *problems]
     parts = _parts(content, workers)
-    others = [Forked(_check_share, content, (k, parts), today, memory) for k in range(1, parts)]
-    raw = read_content(content, (0, parts))
-    vocabulary, problems = read_vocabulary(raw)
-    shares = [_check_files(raw, vocabulary, today, memory)]
+    # The vocabulary goes to the other processes with their memory, never pickled.
+    others = [
+        Forked(_check_share, content, (k, parts), vocabulary, today, memory)
+        for k in range(1, parts)
+    ]
+    shares = [_check_share(content, (0, parts), vocabulary, today, memory)]
     shares += [other.result() for other in others]
     file_checks = [check for share in shares for _, check in share.checks]
     if memory is not None:
         memory.files = {key: check for share in shares for key, check in share.checks if key}
-    problems += [p for share in shares[1:] for p in share.problems]
+    # Each share reports a problem with the entries folder itself: sorting keeps one.
+    problems += [p for share in shares for p in share.problems]
     files = 2 + sum(share.files for share in shares)
     similar = memory.titles.similar if memory is not None else similar_titles
-    return checked(vocabulary, [*raw.problems, *problems], file_checks, files, similar)
+    return checked(vocabulary, problems, file_checks, files, similar)
 
 
 def _parts(content: str, workers: int) -> int:
@@ -299,10 +305,16 @@ def _parts(content: str, workers: int) -> int:
     return workers if count >= PARALLEL_ENTRY_FILES else 1
 
 
-def _check_files(
-    raw: RawContent, vocabulary: Vocabulary, today: datetime.date, memory: CheckMemory | None
+def _check_share(
+    content: str,
+    share: tuple[int, int],
+    vocabulary: Vocabulary,
+    today: datetime.date,
+    memory: CheckMemory | None,
 ) -> _Share:
-    """``raw``'s entry files checked, each taken from ``memory`` when it has their bytes."""
+    """Read and check one share of the entry files, each taken from ``memory`` when it
+    has their bytes. Run in a forked process for every share but the first."""
+    raw = read_content(content, share, vocabularies=False)
     known = memory.checks_for(vocabulary, today) if memory is not None else None
     checks: list[tuple[FileKey | None, FileCheck]] = []
     for entry_file in raw.entry_files:
@@ -312,17 +324,4 @@ def _check_files(
         if check is None:
             check = check_entry_file(path, entry_file.slug, data, vocabulary, today)
         checks.append((key, check))
-    # The entry files' problems only: tags.yml, companies.yml and the folder are the
-    # main process's to report, and raw.files counts the two vocabularies.
-    shared = {raw.tags_path, raw.companies_path, str(Path(raw.root) / ENTRIES_DIR)}
-    problems = tuple(p for p in raw.problems if p.path not in shared)
-    return _Share(checks, problems, raw.files - 2)
-
-
-def _check_share(
-    content: str, share: tuple[int, int], today: datetime.date, memory: CheckMemory | None
-) -> _Share:
-    """Run in a forked process: read and check one share of the entry files."""
-    raw = read_content(content, share)
-    vocabulary, _ = read_vocabulary(raw)
-    return _check_files(raw, vocabulary, today, memory)
+    return _Share(checks, raw.problems, raw.files - 2)

@@ -155,13 +155,17 @@ def _read_entry(item: os.DirEntry[str], real_root: Path) -> tuple[EntryFile | No
 
 
 def read_content(
-    content_dir: str | os.PathLike[str], share: tuple[int, int] = (0, 1), vocabularies: bool = True
+    content_dir: str | os.PathLike[str],
+    share: tuple[int, int] = (0, 1),
+    vocabularies: bool = True,
+    entries: bool = True,
 ) -> RawContent:
     """Read both vocabularies and every entry file's bytes below ``content_dir``.
 
     ``share=(k, n)`` reads only the k-th of n consecutive runs of entry files (in name
     order), so n processes can read one folder together. ``vocabularies=False`` leaves
-    the vocabularies unread, for a caller that has them.
+    the vocabularies unread, for a caller that has them; ``entries=False`` leaves the
+    entries folder unread.
     """
     root = Path(content_dir)
     problems: list[Problem] = []
@@ -171,8 +175,10 @@ def read_content(
         problems += found
         companies, found = _load_vocabulary(root, COMPANIES_FILE, required=False)
         problems += found
-    items, found = _entry_names(root, share)
-    problems += found
+    items: list[os.DirEntry[str]] = []
+    if entries:
+        items, found = _entry_names(root, share)
+        problems += found
     real_root = root.resolve()
     entry_files: list[EntryFile] = []
     for item in items:
