@@ -8,7 +8,7 @@ title and times the wait until the page's ``h1`` shows the new one: the file
 watcher's debounce, the rebuild, the page's next poll and its reload. The
 baseline, measured in the same run on the same copy, is the rebuild alone: the
 same edit followed by ``build_site`` in this process with a warm cache and a
-``BuildMemory``, as serve keeps one. Printed:
+``BuildState``, as serve keeps one. Printed:
 both medians and their ratio, i.e. what watching and reloading add on top.
 """
 
@@ -26,7 +26,8 @@ from pathlib import Path
 
 from playwright.sync_api import sync_playwright
 
-from readinglist.build.pipeline import BuildMemory, BuildResult, build_site
+from readinglist.build.pipeline import BuildResult, build_site
+from readinglist.build.state import BuildState
 from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
 
@@ -48,11 +49,11 @@ def retitle(entry: Path, title: str) -> None:
 
 def rebuild_times(content: Path, entry: Path, runs: int) -> list[float]:
     out, cache = content.parent / "baseline-site", content.parent / "baseline-cache"
-    config, today, memory = SiteConfig(), datetime.date.today(), BuildMemory()
+    config, today, state = SiteConfig(), datetime.date.today(), BuildState()
 
     def rebuild() -> BuildResult:
         return build_site(
-            content, out, config, today=today, cache_dir=cache, search=False, memory=memory
+            content, out, config, today=today, cache_dir=cache, search=False, state=state
         )
 
     rebuild()

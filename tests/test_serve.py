@@ -33,7 +33,7 @@ from readinglist.serve import (
     inject_live_script,
     serve_site,
 )
-from readinglist.site.pages import DEFAULT_TEMPLATES
+from readinglist.site.render import DEFAULT_TEMPLATES
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TITLE = "Meet Michelangelo, Uber's Machine Learning Platform"

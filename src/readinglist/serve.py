@@ -28,9 +28,10 @@ from typing import Any, Literal
 
 import watchfiles
 
-from readinglist.build.pipeline import BuildMemory, BuildResult, build_site
+from readinglist.build.pipeline import BuildResult, build_site
+from readinglist.build.state import BuildState
 from readinglist.config import SiteConfig
-from readinglist.site.pages import DEFAULT_TEMPLATES
+from readinglist.site.render import DEFAULT_TEMPLATES
 
 HOST = "127.0.0.1"
 LIVE_PREFIX = "/__readinglist/"
@@ -139,7 +140,8 @@ class LiveState:
                 self._status = Status(self._status.version + 1)
             else:
                 errors = tuple(p.format() for p in result.problems if p.severity == "error")
-                self._status = Status(self._status.version, errors)
+                failure = (f"error: {result.failure}",) if result.failure else ()
+                self._status = Status(self._status.version, errors + failure)
             return self._status
 
 
@@ -284,7 +286,8 @@ def serve_site(
     content_dir, out_dir = Path(content), Path(out)
     stop = stop or threading.Event()
     live = LiveState()
-    memory = BuildMemory()
+    # The engine keeps what this build learnt for the next one, in memory.
+    state = BuildState()
 
     def rebuild(changed: tuple[str, ...]) -> None:
         started = time.perf_counter()
@@ -296,7 +299,7 @@ def serve_site(
             cache_dir=cache_dir,
             search=search,
             templates=templates,
-            memory=memory,
+            state=state,
         )
         live.record(result)
         kind: Literal["built", "failed"] = "built" if result.ok else "failed"

@@ -543,6 +543,11 @@ def _add_build(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     parser.set_defaults(run=_run_build)
 
 
+def _say_waiting(message: str) -> None:
+    sys.stderr.write(message + "\n")
+    sys.stderr.flush()
+
+
 def _run_build(args: argparse.Namespace) -> int:
     from readinglist.build import pipeline as build
 
@@ -555,7 +560,13 @@ def _run_build(args: argparse.Namespace) -> int:
         cache_dir=None if args.no_cache else args.cache,
         workers=args.workers,
         search=not args.no_search,
+        waiting=_say_waiting,
     )
+    for note in result.notes:
+        sys.stderr.write(f"warning: {note}\n")
+    if result.failure:
+        sys.stderr.write(f"error: {result.failure}\n")
+        return 1
     shown = [p for p in result.problems if p.severity == "error" or not result.ok]
     if shown:
         sys.stderr.write(format_text(shown, result.checked_files))
@@ -604,6 +615,8 @@ def _report_serving(event: serve.ServeEvent) -> None:
     elif result is not None:
         for path in event.changed:
             sys.stdout.write(f"changed: {path}\n")
+        for note in result.notes:
+            sys.stdout.write(f"warning: {note}\n")
         if event.kind == "built":
             again = "rebuilt" if event.changed else "built"
             sys.stdout.write(
@@ -612,7 +625,10 @@ def _report_serving(event: serve.ServeEvent) -> None:
             )
         else:
             errors = [p for p in result.problems if p.severity == "error"]
-            sys.stdout.write(format_text(errors, result.checked_files))
+            if errors:
+                sys.stdout.write(format_text(errors, result.checked_files))
+            if result.failure:
+                sys.stdout.write(f"error: {result.failure}\n")
             sys.stdout.write("not rebuilt: the last good site is still served\n")
     sys.stdout.flush()
 

@@ -1,0 +1,187 @@
+"""The output folders: one build at a time, files written beside the live site, one atomic swap.
+
+The live site (``site/``) is never written to. A build writes into a second
+folder beside it (``.site.next/``), which holds the build before the last one,
+and then exchanges the two in one step: a reader, a failed build or a killed one
+never sees a half-written site. What the second folder holds is never trusted
+from memory alone: every file is looked at (its size and modification time)
+and any file that is missing, changed or unknown is written again or removed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import errno
+import fcntl
+import os
+import shutil
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from pathlib import Path
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+Stamp = tuple[int, int]
+"""A file's size and modification time in nanoseconds, as written."""
+
+
+@dataclass(frozen=True)
+class Recorded:
+    """A file a build wrote: what it was rendered from, and its stamp once written."""
+
+    fingerprint: str
+    stamp: Stamp
+
+
+Manifest = Mapping[str, Recorded]
+"""Every file of an output folder by relative path, as the build that wrote it left it."""
+
+
+class OutputBusy(Exception):
+    """Another build holds the output folder's lock."""
+
+
+def next_folder(live: Path) -> Path:
+    """Where the next build is written: ``.site.next`` beside ``site``."""
+    return live.with_name(f".{live.name}.next")
+
+
+@contextlib.contextmanager
+def locked(live: Path, waiting: Callable[[str], None] | None = None) -> Iterator[None]:
+    """Hold the output folder's lock for one build; a second build waits for the first.
+
+    The lock is the kernel's (``flock``) on ``.site.lock`` beside the folder, so it
+    is let go when its process ends, however it ends: a killed build never leaves
+    a lock behind. ``waiting`` hears once that another build holds it.
+    """
+    live.parent.mkdir(parents=True, exist_ok=True)
+    path = live.with_name(f".{live.name}.lock")
+    descriptor = os.open(path, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC, 0o644)
+    try:
+        try:
+            fcntl.flock(descriptor, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting is not None:
+                waiting(f"waiting for another build of {live} to finish")
+            fcntl.flock(descriptor, fcntl.LOCK_EX)
+        yield
+    finally:
+        os.close(descriptor)
+
+
+def stamp_of(info: os.stat_result) -> Stamp:
+    return (info.st_size, info.st_mtime_ns)
+
+
+def survey(tree: Path) -> dict[str, Stamp]:
+    """Every regular file below ``tree`` by relative path, with its stamp.
+
+    Anything else (a folder where a file should be, a symlink, a socket) is
+    listed with an impossible stamp, so the caller replaces it.
+    """
+    found: dict[str, Stamp] = {}
+    pending = [("", tree)]
+    while pending:
+        prefix, folder = pending.pop()
+        try:
+            with os.scandir(folder) as scan:
+                items = list(scan)
+        except OSError:
+            continue
+        for item in items:
+            name = prefix + item.name
+            try:
+                if item.is_dir(follow_symlinks=False):
+                    pending.append((name + "/", Path(item.path)))
+                elif item.is_file(follow_symlinks=False):
+                    found[name] = stamp_of(item.stat(follow_symlinks=False))
+                else:
+                    found[name] = (-1, -1)
+            except OSError:
+                found[name] = (-1, -1)
+    return found
+
+
+def trusted(manifest: Manifest, on_disk: Mapping[str, Stamp]) -> dict[str, str]:
+    """The files on disk exactly as the manifest says: their fingerprints, by path."""
+    return {
+        path: known.fingerprint
+        for path, known in manifest.items()
+        if on_disk.get(path) == known.stamp
+    }
+
+
+def write_file(tree: Path, path: str, data: bytes) -> Stamp:
+    """Write one file of the folder being built; its stamp."""
+    target = tree / path
+    try:
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    except IsADirectoryError:
+        shutil.rmtree(target)
+        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+    try:
+        view = memoryview(data)
+        while view:
+            view = view[os.write(descriptor, view) :]
+        return stamp_of(os.fstat(descriptor))
+    finally:
+        os.close(descriptor)
+
+
+def copy_file(source: Path, tree: Path, path: str) -> Stamp:
+    """Copy a file of the live site, known to be right, into the folder being built."""
+    return write_file(tree, path, (source / path).read_bytes())
+
+
+def remove_stale(tree: Path, stale: list[str]) -> None:
+    """Remove files no page makes any more, and the folders they leave empty."""
+    for path in stale:
+        target = tree / path
+        if target.is_dir() and not target.is_symlink():
+            shutil.rmtree(target, ignore_errors=True)
+        else:
+            target.unlink(missing_ok=True)
+    parents = sorted({(tree / p).parent for p in stale}, key=lambda p: len(p.parts), reverse=True)
+    for parent in parents:
+        while parent != tree:
+            try:
+                parent.rmdir()
+            except OSError:
+                break
+            parent = parent.parent
+
+
+def fresh_folder(tree: Path) -> None:
+    """Empty ``tree`` (or make it): its contents are unknown."""
+    if tree.is_symlink() or tree.is_file():
+        tree.unlink()
+    shutil.rmtree(tree, ignore_errors=True)
+    tree.mkdir(parents=True)
+
+
+def swap(live: Path, built: Path) -> None:
+    """Make ``built`` the live site in one step; the old live site takes its place."""
+    if not live.exists() and not live.is_symlink():
+        built.rename(live)
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    renameat2 = getattr(libc, "renameat2", None)
+    if renameat2 is not None:
+        status = renameat2(
+            _AT_FDCWD, os.fsencode(built), _AT_FDCWD, os.fsencode(live), _RENAME_EXCHANGE
+        )
+        if status == 0:
+            return
+        code = ctypes.get_errno()
+        if code not in (errno.ENOSYS, errno.EINVAL):
+            raise OSError(code, os.strerror(code), str(live))
+    # Without renameat2 (not Linux): three renames, with a moment where no site is there.
+    parked = live.with_name(live.name + ".swap")
+    live.rename(parked)
+    built.rename(live)
+    parked.rename(built)

@@ -1,0 +1,172 @@
+"""What a build keeps for the next one: in memory for ``serve``, in the cache folder otherwise.
+
+Three things are kept, each because a user feels it: the rendered summaries
+(Markdown is most of a cold build's rendering: a build that finds them renders
+10,000 summaries in no time instead of about a second), each output folder's
+manifest (what every file was rendered from, so only pages whose inputs changed
+are rendered and written), and what the checker learnt (so a rebuild reads and
+checks only the entry files that changed). Everything on disk is plain data,
+written to a temporary file and renamed into place. A cache that is damaged,
+from another version, unreadable or not a folder at all is set aside with one
+warning, and the build goes on as if there were none.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import marshal
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from readinglist import __version__
+from readinglist.build.output import Manifest, Recorded
+
+FORMAT = f"readinglist {__version__} build state 1"
+"""Stored with every file: a file written by another version is not read."""
+FOLDER = "build"
+"""Below the cache folder, beside ``links.json``."""
+
+
+@dataclass
+class BuildState:
+    """What the last build in this process left for the next one."""
+
+    summaries: dict[str, str] = field(default_factory=dict)
+    """Rendered summaries by body key, valid for ``summaries_version``."""
+    summaries_version: str = ""
+    summaries_saved: int = -1
+    """How many summaries the cache file holds: it is written again only when some are new."""
+    manifests: dict[str, dict[str, Recorded]] = field(default_factory=dict)
+    """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
+    related: tuple[str, dict[str, tuple[str, ...]]] | None = None
+    """The last related entries and the key of what they were worked out from."""
+    checks: Any = None
+    """The checker's memory (:class:`readinglist.build.checking.CheckMemory`)."""
+
+
+def folder_id(tree: Path) -> str | None:
+    """An output folder's identity, which the swap keeps (a rename keeps the inode)."""
+    try:
+        info = tree.stat()
+    except OSError:
+        return None
+    return f"{info.st_dev}-{info.st_ino}"
+
+
+class Cache:
+    """The cache folder as the build sees it: plain data in, plain data out, never a raise.
+
+    Every problem becomes one line in ``notes`` and the build carries on without
+    what could not be read or written.
+    """
+
+    def __init__(self, root: Path | None, notes: list[str]) -> None:
+        self.notes = notes
+        self.root: Path | None = None
+        if root is None:
+            return
+        if (root.exists() or root.is_symlink()) and not root.is_dir():
+            self.note(f"the cache {root} is not a folder; building without it")
+            return
+        self.root = root / FOLDER
+
+    def note(self, line: str) -> None:
+        if line not in self.notes:
+            self.notes.append(line)
+
+    def read(self, name: str) -> Any | None:
+        """The data stored under ``name``; None when there is none or it cannot be used."""
+        if self.root is None:
+            return None
+        path = self.root / name
+        try:
+            with path.open("rb") as stored:
+                form, data = marshal.load(stored)
+        except FileNotFoundError:
+            return None
+        except (OSError, EOFError, ValueError, TypeError) as exc:
+            self.note(f"the cache file {path} cannot be read ({_why(exc)}); starting afresh")
+            return None
+        if form != FORMAT:
+            return None  # another version's: nothing wrong, just of no use
+        return data
+
+    def write(self, name: str, data: Any) -> None:
+        """Store ``data`` under ``name``, whole or not at all."""
+        if self.root is None:
+            return
+        path = self.root / name
+        temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            with temporary.open("wb") as out:
+                marshal.dump((FORMAT, data), out)
+            temporary.replace(path)
+        except (OSError, ValueError) as exc:
+            with contextlib.suppress(OSError):
+                temporary.unlink()
+            self.note(f"the cache file {path} cannot be written ({_why(exc)}); not kept")
+
+    def forget(self, name: str) -> None:
+        """Remove what is stored under ``name``: it no longer describes anything."""
+        if self.root is not None:
+            try:
+                (self.root / name).unlink(missing_ok=True)
+            except OSError as exc:
+                self.note(f"the cache file {self.root / name} cannot be removed ({_why(exc)})")
+
+    def prune(self, prefix: str, keep: set[str]) -> None:
+        """Remove the files named ``prefix...`` but those in ``keep``: folders now gone."""
+        if self.root is None:
+            return
+        with contextlib.suppress(OSError):
+            for path in self.root.glob(prefix + "*"):
+                if path.name not in keep:
+                    path.unlink(missing_ok=True)
+
+
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, OSError) and exc.strerror:
+        return exc.strerror.lower()
+    return "damaged"
+
+
+def manifest_name(identity: str) -> str:
+    return f"folder-{identity}.marshal"
+
+
+def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Manifest:
+    """The manifest of the folder ``identity``: from memory, else from the cache."""
+    if identity is None:
+        return {}
+    known = state.manifests.get(identity)
+    if known is not None:
+        return known
+    rows = cache.read(manifest_name(identity))
+    if rows is None:
+        return {}
+    try:
+        return {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in rows.items()}
+    except (AttributeError, TypeError, ValueError):
+        cache.note(f"the cache's record of {identity} is damaged; starting afresh")
+        return {}
+
+
+def forget_manifest(cache: Cache, state: BuildState, identity: str) -> None:
+    """From now until its new manifest is saved, what the folder holds is unknown."""
+    state.manifests.pop(identity, None)
+    cache.forget(manifest_name(identity))
+
+
+def save_manifest(
+    cache: Cache, state: BuildState, identity: str, manifest: Manifest, live: str | None
+) -> None:
+    """Keep the manifest of the folder just built; only it and the live one's are kept."""
+    keep = {identity, live}
+    state.manifests = {i: m for i, m in state.manifests.items() if i in keep}
+    state.manifests[identity] = dict(manifest)
+    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.items()}
+    cache.write(manifest_name(identity), rows)
+    cache.prune("folder-", {manifest_name(i) for i in keep if i is not None})
