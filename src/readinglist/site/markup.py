@@ -129,10 +129,10 @@ def render_markdown(text: str) -> str:
 
 
 def renderer_version() -> str:
-    """Which Markdown and nh3 produce fragments: rendered summaries are cached per version.
+    """Which Markdown and nh3 produce fragments: another version may make other HTML.
 
     Told by the installed packages' files, which an upgrade or a reinstall replaces,
-    so a build that renders no summary never imports them.
+    so a caller that renders no summary never imports them.
     """
     found = []
     for name in ("markdown", "nh3"):
