@@ -12,7 +12,6 @@ from __future__ import annotations
 import contextlib
 import datetime
 import gc
-import hashlib
 import io
 import os
 import pickle
@@ -305,6 +304,13 @@ def _parts(content: str, workers: int) -> int:
     return workers if count >= PARALLEL_ENTRY_FILES else 1
 
 
+def _file_key(path: str, data: bytes) -> FileKey:
+    # Imported only for a memory: starting OpenSSL would cost a check without one 2 ms.
+    from hashlib import sha256
+
+    return (path, sha256(data).digest())
+
+
 def _check_share(
     content: str,
     share: tuple[int, int],
@@ -319,7 +325,7 @@ def _check_share(
     checks: list[tuple[FileKey | None, FileCheck]] = []
     for entry_file in raw.entry_files:
         path, data = entry_file.path, entry_file.data
-        key = (path, hashlib.sha256(data).digest()) if known is not None else None
+        key = _file_key(path, data) if known is not None else None
         check = known.get(key) if known is not None and key is not None else None
         if check is None:
             check = check_entry_file(path, entry_file.slug, data, vocabulary, today)
