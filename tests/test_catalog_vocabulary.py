@@ -56,3 +56,27 @@ def test_the_first_claim_on_a_name_wins_and_the_clash_is_a_problem(tmp_path: Pat
     assert vocabulary.resolve_tag("MLOPS") == "mlops"
     assert [p.message for p in problems] == ["'MLOPS' also names tag 'mlops'"]
     assert vocabulary.tag_lines == {"mlops": 1, "ops": 4}
+
+
+def test_tag_and_company_give_only_items_defined_without_a_problem(tmp_path: Path) -> None:
+    content = tmp_path / "content"
+    (content / "entries").mkdir(parents=True)
+    (content / "tags.yml").write_text(
+        "mlops:\n  name: MLOps\n  description: Running ML.\n  aliases: [ML Ops]\n"
+        "drift:\n  name: Drift\n"
+    )
+    (content / "companies.yml").write_text(
+        "uber:\n  name: Uber\n  aliases: [Uber Engineering]\nlyft:\n  homepage: x\n"
+    )
+    vocabulary, _ = read_vocabulary(read_content(content))
+    assert vocabulary.tag("ml-ops") == vocabulary.tags["mlops"]
+    # The checker lets an entry keep a tag whose definition has a problem; a new entry
+    # is given only what the vocabulary defines in full.
+    assert vocabulary.resolve_tag("Drift") == "drift"
+    assert vocabulary.tag("Drift") is None
+    assert vocabulary.tag("quilting") is None
+    company = vocabulary.company("uber engineering")
+    assert company is not None
+    assert company.name == "Uber"
+    assert vocabulary.resolve_company("lyft") == "lyft"
+    assert vocabulary.company("lyft") is None

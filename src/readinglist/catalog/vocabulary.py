@@ -113,6 +113,17 @@ class Vocabulary:
         """The id of the company ``name`` spells in any way, or None."""
         return self.company_lookup.resolve(name)
 
+    def tag(self, name: str) -> Tag | None:
+        """The tag ``name`` spells in any way, when tags.yml defines it without a problem."""
+        ident = self.tag_lookup.resolve(name)
+        return self.tags.get(ident) if ident is not None else None
+
+    def company(self, name: str) -> Company | None:
+        """The company ``name`` spells in any way, when companies.yml defines it without a
+        problem: what a new entry may name, by its display name."""
+        ident = self.company_lookup.resolve(name)
+        return self.companies.get(ident) if ident is not None else None
+
     def did_you_mean(self, name: str, kind: Literal["tag", "company"]) -> str:
         """``did you mean 'x'?`` for the tag or company id closest to ``name``, or ``""``."""
         lookup = self.tag_lookup if kind == "tag" else self.company_lookup
