@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from readinglist.build.fingerprint import page_fingerprint, site_version
+from readinglist.build.fingerprint import Memo, page_fingerprint, site_version
 
 
 @dataclasses.dataclass(frozen=True)
@@ -28,7 +28,7 @@ class View:
 
 
 def fingerprint(context: dict[str, object]) -> str:
-    return page_fingerprint("v1", "list.html", context, {})
+    return page_fingerprint("v1", "list.html", context, Memo())
 
 
 views = st.builds(
@@ -63,11 +63,11 @@ def test_any_nested_field_changes_the_fingerprint() -> None:
 
 def test_the_version_and_the_template_are_part_of_it() -> None:
     context = {"title": "x"}
-    assert page_fingerprint("v1", "a.html", context, {}) != page_fingerprint(
-        "v2", "a.html", context, {}
+    assert page_fingerprint("v1", "a.html", context, Memo()) != page_fingerprint(
+        "v2", "a.html", context, Memo()
     )
-    assert page_fingerprint("v1", "a.html", context, {}) != page_fingerprint(
-        "v1", "b.html", context, {}
+    assert page_fingerprint("v1", "a.html", context, Memo()) != page_fingerprint(
+        "v1", "b.html", context, Memo()
     )
 
 

@@ -18,11 +18,18 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from markupsafe import Markup
 
-Memo = dict[int, bytes]
-"""Digests of the dataclass instances met so far, by ``id``: views are shared by many
-pages, so each is walked once. Valid only while those objects are alive."""
+@dataclasses.dataclass
+class Memo:
+    """What one build's fingerprinting has worked out so far.
+
+    Valid only while the pages it was used on are alive: digests are kept by ``id``.
+    """
+
+    digests: dict[int, bytes] = dataclasses.field(default_factory=dict)
+    """Each dataclass instance's digest: a view is shown by many pages, and is large."""
+    kinds: dict[type, bool] = dataclasses.field(default_factory=dict)
+    """Whether a type's instances stand in by their digest: dataclasses do."""
 
 
 def site_version(templates: Path, code: Path, settings: object) -> str:
@@ -56,24 +63,30 @@ class _Pickler(pickle.Pickler):
     Different values never pickle alike, so no change is missed.
     """
 
-    def __init__(self, stream: io.BytesIO, memo: Memo) -> None:
+    def __init__(self, stream: io.BytesIO, memo: Memo, whole: object = None) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
+        self.whole = whole
+        """The instance being pickled for its own digest: the one not stood in for."""
         # Without pickle's own memo, equal values pickle alike however they share objects.
         self.fast = True
-        self.known = memo
+        self.seen = memo
 
     def persistent_id(self, obj: Any) -> bytes | None:
-        if type(obj) in _PLAIN or not dataclasses.is_dataclass(obj) or isinstance(obj, type):
+        # Called for every object pickled: the common answers cost one lookup each.
+        memo = self.seen
+        if obj is self.whole:
             return None
-        digest = self.known.get(id(obj))
-        if digest is None:
-            whole = io.BytesIO()
-            inner = pickle.Pickler(whole, protocol=pickle.HIGHEST_PROTOCOL)
-            inner.fast = True
-            inner.dump(obj)
-            digest = hashlib.blake2b(whole.getbuffer(), digest_size=16).digest()
-            self.known[id(obj)] = digest
+        known = memo.digests.get(id(obj))
+        if known is not None:
+            return known
+        kind = type(obj)
+        is_view = memo.kinds.get(kind)
+        if is_view is None:
+            is_view = memo.kinds[kind] = dataclasses.is_dataclass(kind)
+        if not is_view:
+            return None
+        stream = io.BytesIO()
+        _Pickler(stream, memo, obj).dump(obj)
+        digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
+        memo.digests[id(obj)] = digest
         return digest
-
-
-_PLAIN = frozenset({str, Markup, int, float, bool, type(None), tuple, list, dict, bytes})

@@ -276,8 +276,9 @@ def _write(
 ) -> _Counts:
     """Bring the folder beside the live site up to this build, then swap the two."""
     version = site_version(templates, CODE, config)
-    memo: Memo = {}
-    prints = {p.path: page_fingerprint(version, p.template, p.context, memo) for p in pages}
+    prints = dict(
+        spread(functools.partial(_fingerprints, version), list(pages), workers, PARALLEL_PAGES)
+    )
     built = output.next_folder(live)
     live_id = folder_id(live)
     todo, on_disk = _sort_out(live, built, pages, prints, cache, state, live_id)
@@ -312,6 +313,12 @@ def _write(
         written=len(todo.copied) + len(todo.rendered),
         problem=problem,
     )
+
+
+def _fingerprints(version: str, pages: list[Page]) -> list[tuple[str, str]]:
+    """Each page's fingerprint (in any process), each view digested once."""
+    memo = Memo()
+    return [(p.path, page_fingerprint(version, p.template, p.context, memo)) for p in pages]
 
 
 def _sort_out(
