@@ -1,79 +1,31 @@
-"""Awesome-list Markdown to entry files: the library behind ``readinglist import``.
+"""Awesome-list links to entry files: the library behind ``readinglist import``.
 
-Reads a list written as one link per heading or bullet (``## [Title](url)``,
-``- [Title](url)``, ``1. [Title](url)``), each optionally followed by
-``Date:``, ``Tags:`` and ``Company:`` lines, and plans one entry per link with
-its tags and company mapped through the content folder's vocabularies. Whatever
-cannot be mapped is reported against the list's own line, never guessed: an
-item without a date is skipped, an unknown tag or company is dropped.
-
-Also home of the entry-file writer (:func:`format_entry`, :func:`write_entry_file`)
-that every command creating entries shares. Reading the list and writing entries
-happen only in :func:`read_list` and :func:`import_list`; everything else is pure.
+Each link the list gives (:mod:`readinglist.authoring.awesome`) is planned as one
+entry, its tags and company mapped through the content folder's vocabulary.
+Whatever cannot be mapped is reported against the list's own line, never guessed:
+an item without a date is skipped, an unknown tag or company is dropped. Only
+:func:`import_list` reads and writes files; everything else is pure.
 """
 
 from __future__ import annotations
 
 import datetime
 import os
-import re
-from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, replace
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
-from urllib.parse import urlsplit
 
-import yaml
+from readinglist.authoring.awesome import ListItem, guess_kind, parse_day, parse_list, read_list
+from readinglist.authoring.listed import Listed, already_listed, free_slug, taken_slugs
+from readinglist.authoring.writer import FieldValue, format_entry, write_entry_file
+from readinglist.catalog.check import validate
+from readinglist.catalog.model import MAX_TAGS
+from readinglist.catalog.read import ENTRIES_DIR, RawContent, RawEntry, load_content, parse_entry
+from readinglist.catalog.urls import normalise_url, url_problem
+from readinglist.catalog.vocabulary import Vocabulary, did_you_mean, read_vocabulary
+from readinglist.problems import Problem, Severity, sort_problems
 
-from readinglist.catalog.check import (
-    MAX_SLUG_LENGTH,
-    did_you_mean,
-    lookup_key,
-    name_lookup,
-    normalise_url,
-    slugify,
-    url_problem,
-    validate,
-)
-from readinglist.catalog.model import FIELDS, MAX_TAGS, Company, Tag
-from readinglist.catalog.read import ENTRIES_DIR, RawContent, decode, load_content, parse_entry
-from readinglist.problems import Problem, sort_problems
-
-MAX_LIST_BYTES = 10_000_000
-"""A list of links is text; anything larger is not one."""
-
-FieldValue = str | datetime.date | Sequence[str] | None
-"""What a front-matter field holds before it is written: text, a day or a list of text."""
-
-_LINK_LINE_RE = re.compile(
-    r"^\s{0,3}(?:#{1,6}\s+|[-*+]\s+|\d{1,9}[.)]\s+)"
-    r"\[(?P<title>[^\]]*)\]"
-    r"\(\s*(?P<url><[^>]*>|[^\s()]*(?:\([^\s()]*\)[^\s()]*)*)(?:\s+\"[^\"]*\")?\s*\)"
-)
-_META_LINE_RE = re.compile(
-    r"^\s*(?:[-*+]\s+)?(?P<key>date|tags|company)\s*:\s*(?P<value>.*?)\s*(?:<br\s*/?>\s*)*$",
-    re.IGNORECASE,
-)
-_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")
-_PAPER_HOSTS = {"arxiv.org", "openreview.net", "proceedings.neurips.cc", "ieeexplore.ieee.org"}
-_THREAD_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"}
-_VIDEO_HOSTS = {"youtube.com", "m.youtube.com", "youtu.be"}
 _SKIPPED = "item skipped"
-
-
-@dataclass(frozen=True)
-class ListItem:
-    """One link of the list and the ``Key: value`` lines under it, as written."""
-
-    title: str
-    url: str
-    line: int
-    """The line of the link itself."""
-    date: str = ""
-    date_line: int = 0
-    tags: tuple[tuple[str, int], ...] = ()
-    """Each tag name with its line."""
-    company: str = ""
-    company_line: int = 0
 
 
 @dataclass(frozen=True)
@@ -102,268 +54,107 @@ class ImportResult:
     """True when the list or a vocabulary could not be read, or an entry file not written."""
 
 
-# Writing entries.
+# Mapping one item to an entry's fields.
 
 
-def format_entry(fields: Mapping[str, FieldValue], summary: str = "") -> str:
-    """An entry file: front matter in the order of ``model.FIELDS``, then the summary.
+@dataclass
+class _Report:
+    """The problems of one item, told against the list's lines."""
 
-    Empty values are left out; days are written as ``YYYY-MM-DD``; lists of
-    text in brackets; text is quoted only where YAML would read it otherwise.
-    """
-    lines: list[str] = []
-    for spec in FIELDS:
-        value = fields.get(spec.name)
-        if value is None or (not isinstance(value, datetime.date) and not value):
-            continue
-        if isinstance(value, str | datetime.date):
-            # One key at a time in block style: a mapping of scalars alone would
-            # otherwise come out as a single `{...}` line.
-            lines.append(_dump_yaml({spec.name: value}, flow=False))
-        else:
-            lines.append(f"{spec.name}: {_dump_yaml(list(value), flow=True)}")
-    dumped = "".join(lines)
-    body = summary.strip()
-    return f"---\n{dumped}---\n" + (f"{body}\n" if body else "")
+    source: str
+    problems: list[Problem] = field(default_factory=list)
+    skip: bool = False
+    """Whether any of them means the item cannot become an entry."""
 
-
-def _dump_yaml(value: object, flow: bool) -> str:
-    return yaml.safe_dump(value, allow_unicode=True, default_flow_style=flow, width=10_000)
-
-
-def write_entry_file(path: str | os.PathLike[str], text: str) -> Problem | None:
-    """Create ``path`` holding ``text``; an existing file is a problem and stays untouched."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        with target.open("x", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-    except FileExistsError:
-        return Problem(str(path), 1, "file", "already exists", "nothing was overwritten")
-    except OSError as exc:
-        return Problem(str(path), 1, "file", f"cannot be written: {exc.strerror or exc}")
-    return None
-
-
-# Reading the list.
-
-
-def read_list(path: str | os.PathLike[str]) -> tuple[str | None, list[Problem]]:
-    """The list's text with ``\\n`` line endings, or the problem that stops it being read."""
-    display = str(path)
-    try:
-        if Path(path).stat().st_size > MAX_LIST_BYTES:
-            return None, [Problem(display, 1, "file", f"is larger than {MAX_LIST_BYTES:,} bytes")]
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        return None, [Problem(display, 1, "file", f"cannot be read: {exc.strerror or exc}")]
-    return decode(data, display)
-
-
-def parse_list(text: str, source: str) -> tuple[list[ListItem], list[Problem]]:
-    """Every link line and the ``Date:``/``Tags:``/``Company:`` lines that follow it."""
-    items: list[ListItem] = []
-    problems: list[Problem] = []
-    for number, line in enumerate(text.split("\n"), start=1):
-        link = _LINK_LINE_RE.match(line)
-        if link:
-            url = link["url"].strip().removeprefix("<").removesuffix(">").strip()
-            items.append(ListItem(" ".join(link["title"].split()), url, number))
-            continue
-        meta = _META_LINE_RE.match(line)
-        if not meta:
-            continue
-        key = meta["key"].lower()
-        if not items:
-            problems.append(
-                Problem(source, number, key, "comes before any link; ignored", "", "warning")
-            )
-            continue
-        item = items[-1]
-        if (key == "date" and item.date_line) or (key == "company" and item.company_line):
-            first = item.date_line if key == "date" else item.company_line
-            problems.append(
-                Problem(
-                    source,
-                    number,
-                    key,
-                    f"is given twice for one item; the one on line {first} is kept",
-                    "",
-                    "warning",
-                )
-            )
-        elif key == "date":
-            items[-1] = replace(item, date=meta["value"], date_line=number)
-        elif key == "company":
-            items[-1] = replace(item, company=meta["value"], company_line=number)
-        else:
-            names = tuple((n.strip(), number) for n in meta["value"].split(",") if n.strip())
-            items[-1] = replace(item, tags=item.tags + names)
-    return items, problems
-
-
-def parse_day(text: str) -> datetime.date | None:
-    """``Mar 22, 2023``, ``March 22, 2023``, ``22 Mar 2023`` or ``2023-03-22``; else None."""
-    cleaned = " ".join(text.replace(",", ", ").split()).replace(" ,", ",")
-    for pattern in _DATE_FORMATS:
-        try:
-            return datetime.datetime.strptime(cleaned, pattern).date()
-        except ValueError:
-            continue
-    return None
-
-
-def guess_kind(url: str) -> str:
-    """The kind a URL makes obvious (a tweet, a repository, a paper, a video); else article."""
-    try:
-        parts = urlsplit(url)
-        host = (parts.hostname or "").lower().removeprefix("www.")
-    except ValueError:
-        return "article"
-    segments = [s for s in parts.path.split("/") if s]
-    if host in _THREAD_HOSTS and "status" in segments:
-        return "thread"
-    if host == "github.com" and len(segments) >= 2:
-        return "repository"
-    if host in _PAPER_HOSTS or parts.path.lower().endswith(".pdf"):
-        return "paper"
-    if host == "dl.acm.org" and segments[:1] == ["doi"]:
-        return "paper"
-    if host in _VIDEO_HOSTS:
-        return "video"
-    return "article"
-
-
-# Mapping items to entries.
-
-
-@dataclass(frozen=True)
-class _Vocabulary:
-    """The content folder's tags and companies, and the entries already in it."""
-
-    tags: Mapping[str, Tag]
-    companies: Mapping[str, Company]
-    tags_path: str
-    companies_path: str
-    existing_urls: Mapping[str, str]
-    """Normalised URL to the file of the entry that lists it."""
-    taken_slugs: frozenset[str]
-    tag_lookup: Mapping[str, str]
-    company_lookup: Mapping[str, str]
-
-    @classmethod
-    def of(cls, raw: RawContent, today: datetime.date) -> _Vocabulary:
-        catalog = validate(raw, today).catalog
-        urls: dict[str, str] = {}
-        for entry in raw.entries:
-            url = entry.fields.get("url")
-            if isinstance(url, str):
-                urls.setdefault(normalise_url(url), entry.path)
-        return cls(
-            catalog.tags,
-            catalog.companies,
-            raw.tags_path,
-            raw.companies_path,
-            urls,
-            frozenset(entry.slug for entry in raw.entries),
-            name_lookup(catalog.tags),
-            name_lookup(catalog.companies),
-        )
-
-
-def _item_fields(
-    item: ListItem,
-    source: str,
-    vocabulary: _Vocabulary,
-    seen_urls: Mapping[str, ListItem],
-    added: datetime.date,
-) -> tuple[dict[str, FieldValue] | None, list[Problem]]:
-    """The item's front matter, or None when it has to be skipped; and why."""
-    problems: list[Problem] = []
-    fatal = False
-
-    def report(line: int, name: str, message: str, hint: str = "", skip: bool = False) -> None:
-        nonlocal fatal
-        fatal = fatal or skip
+    def add(self, line: int, name: str, message: str, hint: str = "", skip: bool = False) -> None:
+        self.skip = self.skip or skip
         if skip:
             message = f"{message}; {_SKIPPED}"
-        problems.append(Problem(source, line, name, message, hint, "error" if skip else "warning"))
+        severity: Severity = "error" if skip else "warning"
+        self.problems.append(Problem(self.source, line, name, message, hint, severity))
 
-    if not item.title:
-        report(item.line, "title", "the link has no text", "write [Title](url)", skip=True)
+
+def _check_url(
+    item: ListItem, listed: Listed | None, seen_urls: Mapping[str, ListItem], report: _Report
+) -> None:
     bad_url, url_hint = url_problem(item.url) if item.url else ("is empty", "write [Title](url)")
     if bad_url:
-        report(item.line, "url", bad_url, url_hint, skip=True)
-    else:
-        key = normalise_url(item.url)
-        if key in vocabulary.existing_urls:
-            report(
-                item.line,
-                "url",
-                f"same resource as {vocabulary.existing_urls[key]}",
-                "improve that entry instead",
-                skip=True,
-            )
-        elif key in seen_urls:
-            earlier = seen_urls[key]
-            report(
-                item.line,
-                "url",
-                f"same resource as line {earlier.line} ({earlier.title})",
-                "each resource appears once",
-                skip=True,
-            )
+        report.add(item.line, "url", bad_url, url_hint, skip=True)
+    elif listed is not None:
+        message = f"same resource as {listed.path}"
+        report.add(item.line, "url", message, "improve that entry instead", skip=True)
+    elif (earlier := seen_urls.get(normalise_url(item.url))) is not None:
+        message = f"same resource as line {earlier.line} ({earlier.title})"
+        report.add(item.line, "url", message, "each resource appears once", skip=True)
+
+
+def _day(item: ListItem, report: _Report) -> datetime.date | None:
     day = parse_day(item.date) if item.date else None
     if not item.date_line:
-        report(
-            item.line, "date", "is missing", "add a Date: line; dates are never guessed", skip=True
-        )
+        hint = "add a Date: line; dates are never guessed"
+        report.add(item.line, "date", "is missing", hint, skip=True)
     elif day is None:
-        report(
-            item.date_line,
-            "date",
-            f"'{item.date}' is not a date",
-            "write Date: Mar 22, 2023 or Date: 2023-03-22",
-            skip=True,
-        )
+        hint = "write Date: Mar 22, 2023 or Date: 2023-03-22"
+        report.add(item.date_line, "date", f"'{item.date}' is not a date", hint, skip=True)
+    return day
+
+
+def _tags(item: ListItem, vocabulary: Vocabulary, report: _Report) -> list[str]:
     tags: list[str] = []
     for name, line in item.tags:
-        ident = vocabulary.tag_lookup.get(lookup_key(name))
-        if ident is None:
+        tag = vocabulary.tag(name)
+        if tag is None:
             close = did_you_mean(name, sorted(vocabulary.tags))
             how = f"add it to {vocabulary.tags_path}, or as an alias of a tag, to keep it"
-            report(
-                line,
-                "tags",
-                f"'{name}' is not in the tag vocabulary; dropped",
-                f"{close} {how}" if close else how,
-            )
-        elif ident not in tags:
-            tags.append(ident)
+            message = f"'{name}' is not in the tag vocabulary; dropped"
+            report.add(line, "tags", message, f"{close} {how}" if close else how)
+        elif tag.id not in tags:
+            tags.append(tag.id)
     if len(tags) > MAX_TAGS:
         dropped = ", ".join(f"'{t}'" for t in tags[MAX_TAGS:])
-        report(item.tags[0][1], "tags", f"more than {MAX_TAGS} tags; dropped {dropped}")
+        report.add(item.tags[0][1], "tags", f"more than {MAX_TAGS} tags; dropped {dropped}")
         tags = tags[:MAX_TAGS]
     if not tags:
         line = item.tags[0][1] if item.tags else item.line
         message = "none is in the tag vocabulary" if item.tags else "are missing"
-        report(line, "tags", message, "an entry needs at least one tag", skip=True)
-    company = ""
-    if item.company_line and item.company:
-        known = vocabulary.company_lookup.get(lookup_key(item.company))
-        if known is None:
-            report(
-                item.company_line,
-                "company",
-                f"'{item.company}' is not in {vocabulary.companies_path}; dropped",
-                "add it there to keep it",
-            )
-        else:
-            company = vocabulary.companies[known].name
-    if fatal:
-        return None, problems
-    assert day is not None  # a missing or unreadable date is fatal above
-    fields: dict[str, FieldValue] = {
+        report.add(line, "tags", message, "an entry needs at least one tag", skip=True)
+    return tags
+
+
+def _company(item: ListItem, vocabulary: Vocabulary, report: _Report) -> str:
+    """The company's display name, or "" when the item names none the vocabulary knows."""
+    if not (item.company_line and item.company):
+        return ""
+    company = vocabulary.company(item.company)
+    if company is None:
+        message = f"'{item.company}' is not in {vocabulary.companies_path}; dropped"
+        report.add(item.company_line, "company", message, "add it there to keep it")
+        return ""
+    return company.name
+
+
+def _item_fields(
+    item: ListItem,
+    report: _Report,
+    vocabulary: Vocabulary,
+    listed: Listed | None,
+    seen_urls: Mapping[str, ListItem],
+    added: datetime.date,
+) -> dict[str, FieldValue] | None:
+    """The item's front matter, or None when it has to be skipped; why goes to ``report``.
+
+    ``listed`` is the entry that lists the item's resource already; ``seen_urls``
+    the items planned before it, by normalised URL.
+    """
+    if not item.title:
+        report.add(item.line, "title", "the link has no text", "write [Title](url)", skip=True)
+    _check_url(item, listed, seen_urls, report)
+    day = _day(item, report)
+    tags = _tags(item, vocabulary, report)
+    company = _company(item, vocabulary, report)
+    if report.skip or day is None:
+        return None
+    return {
         "title": item.title,
         "url": item.url,
         "date": day,
@@ -372,18 +163,52 @@ def _item_fields(
         "kind": guess_kind(item.url),
         "added": added,
     }
-    return fields, problems
 
 
-def _free_slug(title: str, url: str, taken: set[str]) -> tuple[str, str]:
-    """(free, wanted): a file name from the title (the URL when the title gives none)."""
-    wanted = slugify(title) or slugify(url.split("://", 1)[-1])
-    slug, number = wanted, 1
-    while slug in taken:
-        number += 1
-        suffix = f"-{number}"
-        slug = slugify(wanted, MAX_SLUG_LENGTH - len(suffix)) + suffix
-    return slug, wanted
+# Planning the import.
+
+
+@dataclass(frozen=True)
+class _Planned:
+    """The entries an import plans, before the checker has seen them."""
+
+    entries: dict[str, PlannedEntry]
+    """By path."""
+    parsed: list[RawEntry]
+    """The same entries read back as the checker reads them."""
+    problems: list[Problem]
+
+
+def _plan_items(
+    items: list[ListItem], source: str, raw: RawContent, added: datetime.date
+) -> _Planned:
+    vocabulary, _ = read_vocabulary(raw)
+    entries_dir = Path(raw.root) / ENTRIES_DIR
+    taken = taken_slugs(raw)
+    listed = already_listed(raw, [item.url for item in items])
+    seen_urls: dict[str, ListItem] = {}
+    planned = _Planned({}, [], [])
+    for item, listing in zip(items, listed, strict=True):
+        report = _Report(source)
+        fields = _item_fields(item, report, vocabulary, listing, seen_urls, added)
+        planned.problems.extend(report.problems)
+        if fields is None:
+            continue
+        slug, wanted = free_slug(item.title, item.url, taken)
+        path = str(entries_dir / f"{slug}.md")
+        entry_text = format_entry(fields)
+        raw_entry, unreadable = parse_entry(entry_text.encode("utf-8"), path, slug)
+        if raw_entry is None:
+            planned.problems.extend(_skipped(p, source, item.line) for p in unreadable)
+            continue
+        if slug != wanted:
+            message = f"{wanted}.md is taken; writing {slug}.md"
+            planned.problems.append(Problem(source, item.line, "file", message, "", "warning"))
+        taken.add(slug)
+        seen_urls[normalise_url(item.url)] = item
+        planned.entries[path] = PlannedEntry(path, entry_text, item.line)
+        planned.parsed.append(raw_entry)
+    return planned
 
 
 def plan_import(
@@ -410,53 +235,25 @@ def plan_import(
         return ImportResult(
             source, len(items), (), tuple(sort_problems(vocabulary_problems)), failed=True
         )
-    vocabulary = _Vocabulary.of(raw, today)
-    entries_dir = Path(raw.root) / ENTRIES_DIR
-    taken = {p.stem for p in entries_dir.glob("*.md")} | set(vocabulary.taken_slugs)
-    seen_urls: dict[str, ListItem] = {}
-    planned: dict[str, PlannedEntry] = {}
-    raw_entries = []
-    for item in items:
-        fields, found = _item_fields(item, source, vocabulary, seen_urls, added)
-        problems += found
-        if fields is None:
-            continue
-        slug, wanted = _free_slug(item.title, item.url, taken)
-        path = str(entries_dir / f"{slug}.md")
-        entry_text = format_entry(fields)
-        raw_entry, unreadable = parse_entry(entry_text.encode("utf-8"), path, slug)
-        if raw_entry is None:
-            problems += [_skipped(p, source, item.line) for p in unreadable]
-            continue
-        if slug != wanted:
-            problems.append(
-                Problem(
-                    source,
-                    item.line,
-                    "file",
-                    f"{wanted}.md is taken; writing {slug}.md",
-                    "",
-                    "warning",
-                )
-            )
-        taken.add(slug)
-        seen_urls[normalise_url(item.url)] = item
-        planned[path] = PlannedEntry(path, entry_text, item.line)
-        raw_entries.append(raw_entry)
-    checked = validate(replace(raw, entries=tuple(raw_entries), problems=()), today)
+    planned = _plan_items(items, source, raw, added)
+    problems += planned.problems
+    checked = validate(replace(raw, entries=tuple(planned.parsed), problems=()), today)
     refused: set[str] = set()
     for problem in checked.problems:
-        entry = planned.get(problem.path)
+        entry = planned.entries.get(problem.path)
         if entry is not None and problem.severity == "error":
             problems.append(_skipped(problem, source, entry.source_line))
             refused.add(problem.path)
-    kept = tuple(e for path, e in planned.items() if path not in refused)
+    kept = tuple(e for path, e in planned.entries.items() if path not in refused)
     return ImportResult(source, len(items), kept, tuple(sort_problems(problems)))
 
 
 def _skipped(problem: Problem, source: str, line: int) -> Problem:
     """A checker's problem with a planned entry, told against the list's line."""
     return Problem(source, line, problem.field, f"{problem.message}; {_SKIPPED}", problem.hint)
+
+
+# Writing and reporting.
 
 
 def import_list(

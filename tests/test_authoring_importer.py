@@ -6,7 +6,7 @@ compares every written entry file, and the printed report, with
 tests/golden/import/. After an intended change, regenerate the golden files and
 review them in ``git diff``::
 
-    READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_importer.py
+    READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_authoring_importer.py
 """
 
 from __future__ import annotations
@@ -21,51 +21,22 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readinglist.authoring.importer import (
-    ImportResult,
-    format_entry,
-    guess_kind,
-    import_list,
-    parse_day,
-    parse_list,
-    plan_import,
-    write_entry_file,
-)
-from readinglist.catalog.check import validate
+from authoring_cli import VOCABULARY, import_content
+from readinglist.authoring.importer import ImportResult, import_list, plan_import
 from readinglist.catalog.read import load_content, parse_entry
 from readinglist.cli import main
 
 HERE = Path(__file__).parent
-VOCABULARY = HERE / "fixtures" / "import"
 SEED = HERE / "fixtures" / "seeds" / "awesome-mlops-articles.md"
 GOLDEN = HERE / "golden" / "import"
 TODAY = datetime.date(2026, 11, 24)
 ADDED = datetime.date(2026, 11, 20)
 SOURCE = "list.md"
 
-EXISTING = """---
-title: Data Distribution Shifts and Monitoring
-url: https://huyenchip.com/2022/02/07/data-distribution-shifts-and-monitoring.html
-date: 2022-02-07
-tags: [monitoring]
----
-Why models degrade after deployment.
-"""
-
-
-def make_content(root: Path) -> Path:
-    """A content folder with the import vocabularies and one existing entry."""
-    content = root / "content"
-    (content / "entries").mkdir(parents=True)
-    for name in ("tags.yml", "companies.yml"):
-        shutil.copy(VOCABULARY / name, content / name)
-    (content / "entries" / "data-distribution-shifts-and-monitoring.md").write_text(EXISTING)
-    return content
-
 
 @pytest.fixture
 def content(tmp_path: Path) -> Path:
-    return make_content(tmp_path)
+    return import_content(tmp_path)
 
 
 def plan(text: str, content: Path) -> ImportResult:
@@ -74,81 +45,6 @@ def plan(text: str, content: Path) -> ImportResult:
 
 def report_lines(result: ImportResult) -> list[str]:
     return [p.format() for p in result.problems]
-
-
-# Parsing the list.
-
-
-def test_headings_bullets_and_numbered_items_are_links_with_their_fields() -> None:
-    text = (
-        "# My list\n"
-        "Intro with [a link](https://example.org/intro) in prose.\n"
-        "## [First](https://acme.dev/1)\n"
-        "Date: Mar 22, 2023<BR>\n"
-        "Tags: MLOps, Feature store<br/>\n"
-        "Company: anyscale<BR>\n"
-        "\n"
-        "- [Second](<https://acme.dev/2>)\n"
-        "  - Date: 2023-01-05\n"
-        "1. [Third  title](https://en.wikipedia.org/wiki/Ops_(disambiguation))\n"
-    )
-    items, problems = parse_list(text, SOURCE)
-    assert problems == []
-    assert [(i.title, i.url, i.line) for i in items] == [
-        ("First", "https://acme.dev/1", 3),
-        ("Second", "https://acme.dev/2", 8),
-        ("Third title", "https://en.wikipedia.org/wiki/Ops_(disambiguation)", 10),
-    ]
-    first = items[0]
-    assert (first.date, first.date_line) == ("Mar 22, 2023", 4)
-    assert first.tags == (("MLOps", 5), ("Feature store", 5))
-    assert (first.company, first.company_line) == ("anyscale", 6)
-    assert items[1].date == "2023-01-05"
-
-
-def test_fields_before_any_link_and_repeated_fields_are_reported() -> None:
-    text = "Date: Jan 1, 2023\n- [A](https://acme.dev/)\nDate: Jan 2, 2023\nDate: Jan 3, 2023\n"
-    items, problems = parse_list(text, SOURCE)
-    assert items[0].date == "Jan 2, 2023"
-    assert [p.format() for p in problems] == [
-        "list.md:1: warning: date: comes before any link; ignored",
-        "list.md:4: warning: date: is given twice for one item; the one on line 3 is kept",
-    ]
-
-
-@pytest.mark.parametrize(
-    ("text", "day"),
-    [
-        ("Mar 22, 2023", datetime.date(2023, 3, 22)),
-        ("March 2,2023", datetime.date(2023, 3, 2)),
-        ("22 Mar 2023", datetime.date(2023, 3, 22)),
-        ("2023-03-22", datetime.date(2023, 3, 22)),
-        ("Feb 30, 2023", None),
-        ("soon", None),
-    ],
-)
-def test_dates_in_the_forms_lists_use(text: str, day: datetime.date | None) -> None:
-    assert parse_day(text) == day
-
-
-@pytest.mark.parametrize(
-    ("url", "kind"),
-    [
-        ("https://twitter.com/simonw/status/1576680930680262658", "thread"),
-        ("https://x.com/simonw/status/1576680930680262658", "thread"),
-        ("https://twitter.com/simonw", "article"),
-        ("https://github.com/eugeneyan/applied-ml", "repository"),
-        ("https://github.com/eugeneyan", "article"),
-        ("https://arxiv.org/abs/2205.02302", "paper"),
-        ("https://proceedings.neurips.cc/paper/2015/file/x-Paper.pdf", "paper"),
-        ("https://example.org/report.PDF", "paper"),
-        ("https://www.youtube.com/playlist?list=PLoROMvodv4rNiJRchCzutFw5ItR_Z27CM", "video"),
-        ("https://discord.com/blog/how-discord-stores-trillions-of-messages", "article"),
-        ("https://[broken/", "article"),
-    ],
-)
-def test_kind_is_guessed_only_where_the_url_makes_it_obvious(url: str, kind: str) -> None:
-    assert guess_kind(url) == kind
 
 
 # Mapping items: each report message, exactly.
@@ -344,49 +240,6 @@ def test_any_text_gives_entries_and_problems_never_an_exception(lines: list[str]
         assert problem.format().startswith(f"{SOURCE}:")
 
 
-# Writing entries.
-
-
-def test_format_entry_writes_fields_in_reference_order_and_reads_back(content: Path) -> None:
-    text = format_entry(
-        {
-            "added": TODAY,
-            "authors": ["D. Sculley", "Jean-François Crespo"],
-            "kind": "paper",
-            "company": "",
-            "tags": ["mlops"],
-            "date": datetime.date(2015, 12, 7),
-            "url": "https://acme.dev/debt",
-            "title": "Debt: a 'hidden' cost #1",
-        },
-        "  A summary.  \n",
-    )
-    assert text == (
-        "---\n"
-        "title: 'Debt: a ''hidden'' cost #1'\n"
-        "url: https://acme.dev/debt\n"
-        "date: 2015-12-07\n"
-        "tags: [mlops]\n"
-        "kind: paper\n"
-        "authors: [D. Sculley, Jean-François Crespo]\n"
-        "added: 2026-11-24\n"
-        "---\n"
-        "A summary.\n"
-    )
-    path = content / "entries" / "debt.md"
-    assert write_entry_file(path, text) is None
-    problems = validate(load_content(content), TODAY).problems
-    assert [p for p in problems if p.path == str(path)] == []
-
-
-def test_write_entry_file_never_overwrites(content: Path) -> None:
-    path = content / "entries" / "data-distribution-shifts-and-monitoring.md"
-    problem = write_entry_file(path, "---\ntitle: other\n---\n")
-    assert problem is not None
-    assert problem.format() == f"{path}:1: file: already exists (nothing was overwritten)"
-    assert path.read_text() == EXISTING
-
-
 def test_import_leaves_a_file_with_the_same_name_alone(content: Path, tmp_path: Path) -> None:
     source = tmp_path / "list.md"
     source.write_text("- [Fresh](https://acme.dev/fresh)\n  Date: Jan 1, 2023\n  Tags: Ray\n")
@@ -536,13 +389,7 @@ def test_golden_import_of_the_seed_list(
     assert not differences, "\n".join(
         [
             *differences,
-            "regenerate: READINGLIST_REGENERATE=1 .venv/bin/pytest tests/test_importer.py",
+            "regenerate: READINGLIST_REGENERATE=1"
+            " .venv/bin/pytest tests/test_authoring_importer.py",
         ]
     )
-
-
-def test_format_entry_without_lists_writes_one_field_per_line() -> None:
-    text = format_entry(
-        {"title": "Plain", "url": "https://acme.dev/plain", "date": datetime.date(2020, 1, 2)}
-    )
-    assert text == "---\ntitle: Plain\nurl: https://acme.dev/plain\ndate: 2020-01-02\n---\n"
