@@ -283,3 +283,15 @@ def test_the_search_index_is_built_last_into_the_site(content: Path, tmp_path: P
     build_fixture(content, out, None)
     build_fixture(content, out, None)
     assert not (out / "pagefind").exists()
+
+
+def test_two_builds_with_the_search_index_are_byte_identical(content: Path, tmp_path: Path) -> None:
+    """What the README claims: the same content gives the same bytes, every file."""
+    for name in ("one", "two"):
+        result = pipeline.build_site(
+            content, tmp_path / name, SiteConfig(), today=TODAY, cache_dir=None, search=True
+        )
+        assert result.ok
+    one, two = files_under(tmp_path / "one"), files_under(tmp_path / "two")
+    assert any(path.startswith("pagefind/filter/") for path in one)
+    assert one == two
