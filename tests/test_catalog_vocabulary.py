@@ -10,7 +10,6 @@ from readinglist.catalog.vocabulary import (
     Vocabulary,
     did_you_mean,
     lookup_key,
-    name_lookup,
     read_vocabulary,
 )
 
@@ -21,14 +20,6 @@ def test_lookup_key_and_did_you_mean() -> None:
         did_you_mean("featur-store", ["feature-store", "mlops"]) == "did you mean 'feature-store'?"
     )
     assert did_you_mean("zzz", ["feature-store", "mlops"]) == ""
-
-
-def test_name_lookup_resolves_ids_names_and_aliases_in_any_spelling() -> None:
-    tags = {"mlops": Tag("mlops", "MLOps", "Running ML in production.", ("ML Ops",))}
-    lookup = name_lookup(tags)
-    for typed in ("mlops", "MLOps", "ml ops", "ML_Ops", "ml-ops"):
-        assert lookup[lookup_key(typed)] == "mlops"
-    assert lookup_key("feature store") not in lookup
 
 
 def test_a_vocabulary_resolves_any_spelling_through_its_methods() -> None:

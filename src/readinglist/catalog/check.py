@@ -20,24 +20,11 @@ from readinglist.catalog.fields import FileCheck, check_entry, check_entry_file
 from readinglist.catalog.model import Catalog, Entry
 from readinglist.catalog.read import RawContent, read_content
 from readinglist.catalog.titles import near_duplicate_titles, similar_titles
-from readinglist.catalog.urls import (
-    MAX_SLUG_LENGTH,
-    duplicate_urls,
-    normalise_url,
-    slugify,
-    url_problem,
-)
-from readinglist.catalog.vocabulary import (
-    Vocabulary,
-    did_you_mean,
-    lookup_key,
-    name_lookup,
-    read_vocabulary,
-)
+from readinglist.catalog.urls import duplicate_urls
+from readinglist.catalog.vocabulary import Vocabulary, read_vocabulary
 from readinglist.problems import Problem, sort_problems
 
 __all__ = [
-    "MAX_SLUG_LENGTH",
     "Checked",
     "FileCheck",
     "Similar",
@@ -45,19 +32,13 @@ __all__ = [
     "check_content",
     "check_entry_file",
     "checked",
-    "did_you_mean",
-    "lookup_key",
-    "name_lookup",
     "near_duplicate_titles",
-    "normalise_url",
     "read_content",
     "read_vocabulary",
     "similar_titles",
-    "slugify",
-    "url_problem",
     "validate",
 ]
-"""The stages, and the helpers authoring still imports from here."""
+"""The stages, each importable from here."""
 
 Similar = Callable[[Sequence[str]], list[tuple[int, int]]]
 """Finds the index pairs of near-duplicate titles, as :func:`similar_titles` does."""

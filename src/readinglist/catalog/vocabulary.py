@@ -73,11 +73,6 @@ def name_table(
     return Lookup(ids, spellings), clashes
 
 
-def name_lookup(named: Mapping[str, Tag] | Mapping[str, Company]) -> dict[str, str]:
-    """The lookup key of every id, display name and alias, to its id."""
-    return dict(name_table((i.id, (i.id, i.name, *i.aliases)) for i in named.values())[0].ids)
-
-
 @dataclass(frozen=True)
 class Vocabulary:
     """The tags and companies entries are checked against, and how their names resolve."""

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from readinglist.catalog.check import slugify
 from readinglist.catalog.model import Catalog
+from readinglist.catalog.urls import slugify
 from readinglist.config import SiteConfig
 from readinglist.site.charts import bar_chart
 from readinglist.site.views import Chart, Filters, Term, TermLink, Totals, page_path
