@@ -14,10 +14,21 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, sync_playwright
 
+from builds import TODAY
+from readinglist.catalog.check import check_content
+from readinglist.catalog.model import Catalog
 from sitecheck import FIXTURE_CONTENT, ServedSite, build_site, launch_chromium, serve
 
 PREFIX = "/readinglist/"
 """Where a GitHub Pages project site lives: under its repository's name."""
+
+
+@pytest.fixture(scope="session")
+def catalog() -> Catalog:
+    """The fixture catalog, checked as on the day the fixtures were written."""
+    result = check_content(FIXTURE_CONTENT, TODAY)
+    assert result.ok
+    return result.catalog
 
 
 @pytest.fixture

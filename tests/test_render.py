@@ -23,9 +23,7 @@ from urllib.parse import urljoin, urlsplit
 
 import pytest
 
-from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog
-from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
 from readinglist.site.render import render_site
 
@@ -33,13 +31,6 @@ FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden" / "site"
 TODAY = datetime.date(2026, 11, 24)
 ATOM = "{http://www.w3.org/2005/Atom}"
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = validate(load_content(FIXTURE), TODAY)
-    assert result.ok, [p.format() for p in result.problems]
-    return result.catalog
 
 
 @pytest.fixture(scope="module")

@@ -12,9 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.catalog.check import validate
 from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
-from readinglist.catalog.read import load_content
 from readinglist.cli import main
 from readinglist.config import SiteConfig
 from readinglist.site.exports import (
@@ -32,13 +30,6 @@ from readinglist.site.render import render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = validate(load_content(FIXTURE), TODAY)
-    assert result.ok
-    return result.catalog
 
 
 def _section(markdown: str, heading: str) -> list[str]:

@@ -15,9 +15,7 @@ from pathlib import Path
 import pytest
 from markupsafe import Markup
 
-from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog
-from readinglist.catalog.read import load_content
 from readinglist.config import SiteConfig
 from readinglist.site.markup import render_bodies
 from readinglist.site.pages import Page, plan_site
@@ -33,13 +31,6 @@ from readinglist.site.views import EntryView
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
 CONFIG = SiteConfig()
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = validate(load_content(FIXTURE), TODAY)
-    assert result.ok
-    return result.catalog
 
 
 @pytest.fixture(scope="module")

@@ -6,24 +6,14 @@ import dataclasses
 import datetime
 from pathlib import Path
 
-import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog, Entry, Tag
-from readinglist.catalog.read import load_content
 from readinglist.site.related import related_entries, related_inputs, related_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = validate(load_content(FIXTURE), TODAY)
-    assert result.ok
-    return result.catalog
 
 
 def test_related_entries_share_the_most_tags(catalog: Catalog) -> None:

@@ -10,9 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from markupsafe import Markup
 
-from readinglist.catalog.check import validate
 from readinglist.catalog.model import Catalog
-from readinglist.catalog.read import load_content
 from readinglist.site.markup import body_key
 from readinglist.site.views import (
     Term,
@@ -28,13 +26,6 @@ from readinglist.site.views import (
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
-
-
-@pytest.fixture(scope="module")
-def catalog() -> Catalog:
-    result = validate(load_content(FIXTURE), TODAY)
-    assert result.ok
-    return result.catalog
 
 
 def test_a_date_reads_the_same_in_every_locale() -> None:
