@@ -178,3 +178,15 @@ def test_every_command_has_help_text_and_described_options() -> None:
         for option in parser._actions:
             if not isinstance(option, argparse._HelpAction):
                 assert option.help, f"{name} {option.dest} has no help"
+
+
+@pytest.mark.parametrize("name", sorted(subcommands()))
+def test_each_command_prints_its_help_and_exits_0(
+    name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_:
+        main([name, "--help"])
+    assert exit_.value.code == 0
+    out = capsys.readouterr().out
+    assert out.startswith(f"usage: readinglist {name} ")
+    assert "options:" in out
