@@ -10,6 +10,7 @@ is in the view the template is given. A value that cannot be written down whole
 
 from __future__ import annotations
 
+import contextlib
 import dataclasses
 import hashlib
 import io
@@ -30,6 +31,11 @@ class Memo:
     """Each dataclass instance's digest: a view is shown by many pages, and is large."""
     kinds: dict[type, bool] = dataclasses.field(default_factory=dict)
     """Whether a type's instances stand in by their digest: dataclasses do."""
+    earlier: Mapping[object, bytes] = dataclasses.field(default_factory=dict)
+    """Digests an earlier build worked out, by the (frozen, hashable) instance itself:
+    an equal instance has the same digest, without being pickled again."""
+    kept: dict[object, bytes] = dataclasses.field(default_factory=dict)
+    """The hashable instances digested in this build, for the next one's ``earlier``."""
 
 
 def site_version(templates: Path, code: Path, settings: object) -> str:
@@ -85,8 +91,15 @@ class _Pickler(pickle.Pickler):
             is_view = memo.kinds[kind] = dataclasses.is_dataclass(kind)
         if not is_view:
             return None
-        stream = io.BytesIO()
-        _Pickler(stream, memo, obj).dump(obj)
-        digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
+        try:
+            digest = memo.earlier.get(obj)
+        except TypeError:  # an unhashable instance: nothing to look it up by
+            digest = None
+        if digest is None:
+            stream = io.BytesIO()
+            _Pickler(stream, memo, obj).dump(obj)
+            digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
         memo.digests[id(obj)] = digest
+        with contextlib.suppress(TypeError):
+            memo.kept[obj] = digest
         return digest

@@ -36,14 +36,21 @@ class BuildState:
     summaries: dict[str, str] = field(default_factory=dict)
     """Rendered summaries by body key, valid for ``summaries_version``."""
     summaries_version: str = ""
-    summaries_saved: int = -1
-    """How many summaries the cache file holds: it is written again only when some are new."""
     manifests: dict[str, dict[str, Recorded]] = field(default_factory=dict)
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
     """The last related entries and the key of what they were worked out from."""
     checks: Any = None
     """The checker's memory (:class:`readinglist.build.checking.CheckMemory`)."""
+    views: dict[Any, Any] = field(default_factory=dict)
+    """The last build's entry views, each by itself: a view equal to one of them is
+    replaced by it, so unchanged entries keep one view object from build to build."""
+    digests: dict[Any, bytes] = field(default_factory=dict)
+    """The digests of the last build's views and entries, by the instance itself."""
+    pages: dict[str, tuple[str, Any, str]] = field(default_factory=dict)
+    """By path, the last build's page as (version and template, context, fingerprint):
+    a page whose context is equal to the last one's keeps its fingerprint without
+    being fingerprinted again. Equality is mostly identity here, thanks to ``views``."""
 
 
 def folder_id(tree: Path) -> str | None:

@@ -88,12 +88,14 @@ def plan_site(
     config: SiteConfig,
     bodies: Mapping[str, str] | None = None,
     related: Mapping[str, tuple[str, ...]] | None = None,
+    views: Mapping[str, EntryView] | None = None,
 ) -> tuple[Page, ...]:
     """Every output file of the site, sorted by path.
 
     ``bodies`` are the rendered summaries by :func:`~readinglist.site.markup.body_key`,
-    and ``related`` what :func:`related_entries` gives for this catalog and the
-    configured count; each is worked out here when not given.
+    ``related`` what :func:`related_entries` gives for this catalog and the
+    configured count, and ``views`` what :func:`entry_views` gives for the catalog
+    and those bodies; each is worked out here when not given.
     """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
@@ -102,7 +104,7 @@ def plan_site(
     site = _Site(
         catalog,
         config,
-        entry_views(catalog, bodies),
+        views if views is not None else entry_views(catalog, bodies),
         {
             "page_title": "",
             "description": config.description,
