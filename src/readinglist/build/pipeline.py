@@ -172,10 +172,13 @@ def _check(
 ) -> Checked:
     """The catalog and its problems; only entry files not seen before are parsed and checked."""
     stored = cache.root / "checks.pickle" if cache.root is not None else None
+    first = state.checks is None
     if state.checks is None:
         state.checks = CheckMemory.load(stored) if stored is not None else CheckMemory()
     checked = check_folder(content, today, memory=state.checks, workers=workers)
-    if stored is not None and checked.ok and not _saved(state.checks, stored):
+    # Saved by the first build of a process only: serve's later rebuilds keep the
+    # memory in hand, and writing 8 MB after every save would cost them 0.08 s.
+    if first and stored is not None and checked.ok and not _saved(state.checks, stored):
         cache.note(f"the cache file {stored} cannot be written; not kept")
     return checked
 
