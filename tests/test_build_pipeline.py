@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from builds import TODAY, build_fixture, files_under
-from readinglist.build import pipeline
+from readinglist.build import pipeline, reuse
 from readinglist.build.state import BuildState
 from readinglist.catalog.check import check_content
 from readinglist.cli import main
@@ -177,7 +177,7 @@ def test_builds_in_one_process_give_the_site_a_fresh_build_gives(
 def test_a_build_reports_what_the_check_reports(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, workers: int
 ) -> None:
-    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(reuse, "PARALLEL", 1)
     entry = content / "entries" / "hidden-technical-debt.md"
     twin = re.sub(r"(?m)^url: .*$", "url: https://papers.test/twin", entry.read_text())
     (content / "entries" / "hidden-technical-debt-twin.md").write_text(twin)
@@ -205,7 +205,7 @@ def test_a_removed_entry_leaves_no_page_behind(content: Path, tmp_path: Path) ->
 def test_rendering_in_two_processes_gives_the_same_site(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(pipeline, "PARALLEL_PAGES", 1)
+    monkeypatch.setattr(reuse, "PARALLEL", 1)
     build_fixture(content, tmp_path / "two", tmp_path / "cache", workers=2)
     build_fixture(content, tmp_path / "one", None, workers=1)
     assert files_under(tmp_path / "two") == files_under(tmp_path / "one")
@@ -223,7 +223,7 @@ def test_rendered_summaries_are_kept_and_used_again(
         rendered.extend(texts)
         return real(texts)
 
-    monkeypatch.setattr(pipeline, "render_bodies", counting)
+    monkeypatch.setattr(reuse, "render_bodies", counting)
     build_fixture(content, tmp_path / "again", cache)
     assert rendered == []
     entry = content / "entries" / "michelangelo.md"

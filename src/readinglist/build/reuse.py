@@ -1,0 +1,157 @@
+"""Working out less: what a build can take from the last one instead of doing again.
+
+Each function here is one step of :mod:`readinglist.build.pipeline`, with what it
+keeps in a :class:`BuildState` (and the cache folder) and what that gains: the
+checker's memory (only edited entry files are parsed and checked), rendered
+summaries (Markdown is most of a cold build's rendering), related entries,
+entry views kept as the same objects, and page fingerprints, kept in one
+process while a page's context is unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime
+import functools
+import hashlib
+from collections.abc import Mapping
+from pathlib import Path
+
+from readinglist.build.checking import CheckMemory, check_folder
+from readinglist.build.fingerprint import Memo, page_fingerprint
+from readinglist.build.state import BuildState, Cache
+from readinglist.build.workers import spread
+from readinglist.catalog.check import Checked
+from readinglist.catalog.model import Catalog
+from readinglist.site.markup import renderer_version
+from readinglist.site.pages import Page
+from readinglist.site.related import related_inputs, related_of
+from readinglist.site.render import body_key, render_bodies
+from readinglist.site.views import EntryView, entry_views
+
+CODE = Path(__file__).resolve().parent.parent
+"""The generator's own code."""
+PARALLEL = 200
+"""Fewer pages or summaries than this are worked on in one process: forking costs more."""
+
+
+def check(
+    content: Path, today: datetime.date, cache: Cache, state: BuildState, workers: int
+) -> Checked:
+    """The catalog and its problems; only entry files not seen before are parsed and checked."""
+    stored = cache.root / "checks.pickle" if cache.root is not None else None
+    first = state.checks is None
+    if state.checks is None:
+        state.checks = CheckMemory.load(stored) if stored is not None else CheckMemory()
+    checked = check_folder(content, today, memory=state.checks, workers=workers)
+    # Saved by the first build of a process only: serve's later rebuilds keep the
+    # memory in hand, and writing 8 MB after every save would cost them 0.08 s.
+    if first and stored is not None and checked.ok and not _saved(state.checks, stored):
+        cache.note(f"the cache file {stored} cannot be written; not kept")
+    return checked
+
+
+def _saved(memory: CheckMemory, path: Path) -> bool:
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return False
+    return memory.save(path)
+
+
+def _summaries_version() -> str:
+    """Rendered summaries are valid for one version of the renderer and its allow-list."""
+    source = (CODE / "site" / "markup.py").read_bytes()
+    return hashlib.sha256(source + renderer_version().encode()).hexdigest()[:32]
+
+
+def _render_summaries(texts: list[str]) -> list[tuple[str, str]]:
+    return list(render_bodies(texts).items())
+
+
+def _stored_summaries(cache: Cache, version: str) -> dict[str, str]:
+    stored = cache.read("summaries.marshal")
+    if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
+        kept = stored[1]
+        if isinstance(kept, dict):
+            return kept
+    return {}
+
+
+def summaries(catalog: Catalog, cache: Cache, state: BuildState, workers: int) -> dict[str, str]:
+    """Every entry's summary as HTML, by body key: rendered once, then kept."""
+    version = _summaries_version()
+    if state.summaries_version != version:
+        state.summaries = _stored_summaries(cache, version)
+        state.summaries_version = version
+    known = state.summaries
+    texts = {body_key(e.summary): e.summary for e in catalog.entries if e.summary}
+    missing = sorted(text for key, text in texts.items() if key not in known)
+    if missing:
+        known.update(spread(_render_summaries, missing, workers, PARALLEL))
+    if missing or len(known) != len(texts):
+        # Summaries no entry has any more are let go, so the cache never outgrows the list.
+        state.summaries = {key: known[key] for key in texts}
+        cache.write("summaries.marshal", (version, state.summaries))
+    return state.summaries
+
+
+def related(
+    catalog: Catalog, count: int, cache: Cache, state: BuildState
+) -> dict[str, tuple[str, ...]]:
+    """Each entry's related entries: worked out again only when what they are worked out
+    from (:func:`related_inputs`) changed."""
+    inputs = related_inputs(catalog)
+    key = hashlib.sha256(repr((count, inputs)).encode()).hexdigest()
+    if state.related is None:
+        stored = cache.read("related.marshal")
+        if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
+            state.related = stored
+    if state.related is not None and state.related[0] == key:
+        return state.related[1]
+    related = related_of(inputs, count)
+    state.related = (key, related)
+    cache.write("related.marshal", state.related)
+    return related
+
+
+def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dict[str, EntryView]:
+    """Every entry's view, each equal to one of the last build's being that very object.
+
+    In one process (``serve``), what a page receives is then mostly the same objects
+    as last time, and comparing it with the last context is quick (see _page_prints).
+    """
+    last = state.views
+    views = {slug: last.get(view, view) for slug, view in entry_views(catalog, bodies).items()}
+    state.views = {view: view for view in views.values()}
+    return views
+
+
+def page_prints(
+    version: str, pages: tuple[Page, ...], state: BuildState, workers: int
+) -> dict[str, str]:
+    """Each page's fingerprint: kept from the last build in this process when the page's
+    context is equal to the one it had, worked out afresh otherwise.
+
+    For a save in ``serve`` at 10,000 entries this spares fingerprinting all but
+    the few pages an edit touches. Equal values render alike within one version
+    of the code (which the version names), so equality is a safe test here.
+    """
+    last = state.pages
+    prints: dict[str, str] = {}
+    fresh: list[Page] = []
+    for page in pages:
+        known = last.get(page.path)
+        if known is not None and known[0] == version + page.template and known[1] == page.context:
+            prints[page.path] = known[2]
+        else:
+            fresh.append(page)
+    memo = Memo(earlier=state.digests)
+    prints.update(spread(functools.partial(_fingerprints, version, memo), fresh, workers, PARALLEL))
+    state.digests = memo.kept
+    state.pages = {p.path: (version + p.template, p.context, prints[p.path]) for p in pages}
+    return prints
+
+
+def _fingerprints(version: str, memo: Memo, pages: list[Page]) -> list[tuple[str, str]]:
+    """Each page's fingerprint (in any process), each view digested once."""
+    return [(p.path, page_fingerprint(version, p.template, p.context, memo)) for p in pages]
