@@ -6,7 +6,12 @@ import difflib
 import itertools
 import random
 
-from readinglist.catalog.titles import blocking_keys, normalise_title, similar_pairs
+from readinglist.catalog.titles import (
+    blocking_keys,
+    normalise_title,
+    similar_groups,
+    similar_pairs,
+)
 
 
 def test_similar_pairs_finds_near_duplicates_without_comparing_everything() -> None:
@@ -43,3 +48,27 @@ def test_the_shortcuts_in_similar_pairs_never_drop_a_pair_difflib_would_find() -
                 expected.add((i, j))
         assert set(similar_pairs(texts, threshold)) == expected
         assert expected  # the sample does hold near duplicates at every threshold
+
+
+def components(count: int, pairs: list[tuple[int, int]]) -> list[list[int]]:
+    """The groups of more than one index that ``pairs`` link, directly or through others."""
+    group = {i: {i} for i in range(count)}
+    for i, j in pairs:
+        if group[i] is not group[j]:
+            merged = group[i] | group[j]
+            for k in merged:
+                group[k] = merged
+    unique = {id(members): sorted(members) for members in group.values() if len(members) > 1}
+    return sorted(unique.values())
+
+
+def test_similar_groups_are_what_the_similar_pairs_link() -> None:
+    words = ["ml", "mlops", "ops", "feature", "store", "stores", "uber", "lyft", "data"]
+    words += ["drift", "1", "2", "platform", "platforms", "a", "ab", "ba", "kalomi", "milako"]
+    rng = random.Random(11)
+    texts = [" ".join(rng.choice(words) for _ in range(rng.randint(1, 6))) for _ in range(300)]
+    texts += ["", "", "  ", "feature  store", "feature store"]
+    for threshold in (0.6, 0.8, 0.9, 0.92):
+        expected = components(len(texts), similar_pairs(texts, threshold))
+        assert similar_groups(texts, threshold) == expected
+        assert any(len(group) > 2 for group in expected)

@@ -12,7 +12,7 @@ from typing import Any, Literal
 
 from readinglist.catalog.model import Company, Tag
 from readinglist.catalog.read import RawContent
-from readinglist.catalog.titles import similar_pairs
+from readinglist.catalog.titles import similar_groups
 from readinglist.catalog.urls import SLUG_RE, slugify
 from readinglist.catalog.values import closest, string_list, text_field, unknown_keys, url_field
 from readinglist.catalog.yamllines import LineDict
@@ -20,6 +20,8 @@ from readinglist.problems import Problem
 
 NEAR_DUPLICATE_NAME = 0.9
 """Tag or company names at least this similar (difflib ratio) are probably one thing."""
+GROUP_NAMED = 5
+"""How many of a group of similar names its warning names; the rest are counted."""
 _SEPARATORS_RE = re.compile(r"[\s_\-]+")
 
 
@@ -253,17 +255,26 @@ def _qualified(found: list[Problem], ident: str, line: int) -> list[Problem]:
 def _near_duplicates(
     path: str, names: Mapping[str, str], lines: Mapping[str, int], kind: str
 ) -> list[Problem]:
+    """A warning for each pair of names that are very alike, or one for each larger group.
+
+    A group of names linked by similarity gets one warning naming the first few,
+    however many it holds: 1,000 similar tags give one line, not 300,000.
+    """
     # In file order, so the warning lands on the later one, usually the newcomer.
     idents = sorted(names, key=lambda ident: (lines.get(ident, 0), ident))
     keys = [lookup_key(names[ident]) for ident in idents]
-    return [
-        Problem(
-            path,
-            lines.get(idents[second], 1),
-            idents[second],
-            f"is very close to {kind} '{idents[first]}'",
-            f"merge them and keep the other spelling as an alias of '{idents[first]}'",
-            "warning",
-        )
-        for first, second in similar_pairs(keys, NEAR_DUPLICATE_NAME)
-    ]
+    problems = []
+    for group in similar_groups(keys, NEAR_DUPLICATE_NAME):
+        first, *others, last = [idents[place] for place in group]
+        if not others:
+            message = f"is very close to {kind} '{first}'"
+            hint = f"merge them and keep the other spelling as an alias of '{first}'"
+        else:
+            plural = "companies" if kind == "company" else f"{kind}s"
+            named = ", ".join(f"'{ident}'" for ident in [first, *others][:GROUP_NAMED])
+            more = len(group) - 1 - GROUP_NAMED
+            named += f" and {more} more" if more > 0 else ""
+            message = f"is one of {len(group)} {plural} with very similar names: {named}"
+            hint = "merge those that name one thing, keeping the other spellings as aliases"
+        problems.append(Problem(path, lines.get(last, 1), last, message, hint, "warning"))
+    return problems
