@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import queue
 import shutil
+import socket
 import subprocess
 import sys
 import threading
@@ -254,3 +255,25 @@ def test_serve_help_is_complete() -> None:
     )
     for option in ("--port", "--content", "--out", "--no-search"):
         assert option in result.stdout
+
+
+def test_the_preview_refuses_strangers_and_bad_paths_quietly(preview: Preview) -> None:
+    port = int(preview.url.rsplit(":", 1)[1].strip("/"))
+    hostile = [
+        ("/", "rebound.example:8000"),
+        ("/index.html%00.txt", "127.0.0.1"),
+        ("/" + "a" * 300, "localhost"),
+        ("/a" * 3000, "127.0.0.1"),
+        ("/%ed%a0%80", "127.0.0.1"),
+    ]
+    for target, host in hostile:
+        with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+            sock.sendall(f"GET {target} HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
+            assert sock.recv(12) in (b"HTTP/1.0 400", b"HTTP/1.0 404"), (target, host)
+    assert get(preview.url)[0] == 200
+    preview.process.terminate()
+    preview.process.wait(timeout=10)
+    time.sleep(0.2)  # let the reader thread take the last lines
+    while not preview.incoming.empty():
+        preview.lines.append(preview.incoming.get())
+    assert not [line for line in preview.lines if "Traceback" in line or "Exception" in line]
