@@ -169,6 +169,16 @@ def test_symlinks_within_the_output_are_served(server: Server) -> None:
     assert answer.endswith(b"p { color: red; }\n")
 
 
+def test_folders_and_files_are_served_as_before(server: Server) -> None:
+    assert status_of(get(server.port, "/sub/")) == 200
+    assert get(server.port, "/sub").startswith(b"HTTP/1.0 301")
+    assert b"Location: /sub/?q=1\r\n" in get(server.port, "/sub?q=1")
+    assert status_of(get(server.port, "/style.css/")) == 404
+    assert status_of(get(server.port, "/sub/../style.css")) == 200
+    assert status_of(get(server.port, "/../../style.css")) == 200
+    assert status_of(exchange(server.port, b"HEAD / HTTP/1.0\r\n\r\n")) == 200
+
+
 def test_a_client_that_goes_away_leaves_no_traceback(
     server: Server, capfd: pytest.CaptureFixture[str]
 ) -> None:

@@ -78,12 +78,13 @@ def host_allowed(host: str, names: frozenset[str]) -> bool:
 def served_file(root: str, target: str) -> str | int:
     """The file a request target names in ``root``, or the status that refuses it.
 
-    The file is given with symlinks resolved; it lies inside ``root`` (itself
+    The file is given with symlinks resolved, and lies inside ``root`` (itself
     resolved). A folder asked for with a trailing slash gives its
-    ``index.html`` when it has one, and otherwise itself with the slash kept,
-    as the standard library's handler expects. ``..`` never climbs above the
-    root, as there. 400: the target is not a well-formed UTF-8 path without
-    control characters. 404: no file system could hold it, or it leads out.
+    ``index.html`` when it has one; any other name keeps its trailing slash,
+    as the standard library's handler expects (a file then is not found).
+    ``..`` never climbs above the root, as there. 400: the target is not a
+    well-formed UTF-8 path without control characters. 404: no file system
+    could hold it, or it leads out of the root.
     """
     path = target.split("?", 1)[0].split("#", 1)[0]
     if _BAD_ESCAPE_RE.search(path):
@@ -102,10 +103,10 @@ def served_file(root: str, target: str) -> str | int:
         real = _real(real_root.joinpath(*words))
         if not real.is_relative_to(real_root):
             return 404
-        if not text.endswith("/") or not real.is_dir():
+        if not text.endswith("/"):
             return str(real)
-        for name in ("index.html", "index.htm"):  # the two the standard library looks for
-            index = _real(real / name)
+        for name in ("index.html", "index.htm") if real.is_dir() else ():
+            index = _real(real / name)  # the two the standard library looks for
             if index.is_file():
                 return str(index) if index.is_relative_to(real_root) else 404
     except OSError:  # unreadable folders: nothing to serve
