@@ -54,7 +54,7 @@ class ServeLimits:
 
     backlog: int = 256
     """Connections the system keeps waiting while the server takes them in. With
-    the standard library's 5, only 47 to 97 of 200 requests sent at once were
+    the standard library's 5, only 43 to 97 of 200 requests sent at once were
     answered within 5 s; with 128 all were, some after a 1 s retry; with 256 all
     200 are answered in about 0.2 s."""
     idle_seconds: float = 10.0
