@@ -69,3 +69,69 @@ def test_two_close_names_keep_the_warning_that_names_the_other(
         " is very close to tag 'similar-0'"
         " (merge them and keep the other spelling as an alias of 'similar-0')"
     ]
+
+
+ENTRY = """---
+title: {title}
+url: https://blog.acme.dev/hostile
+date: 2022-02-07
+tags: [mlops, Drift detection]
+authors: [{author}]
+---
+{summary}
+"""
+
+
+def write_entry(content: Path, title: str, author: str = "Ann", summary: str = "Fine.") -> str:
+    path = content / "entries" / "hostile.md"
+    path.write_bytes(ENTRY.format(title=title, author=author, summary=summary).encode())
+    return "content/entries/hostile.md"
+
+
+@pytest.mark.parametrize(
+    ("title", "author", "expected"),
+    [
+        ('"\\e[31mRed"', "Ann", "2: title: holds the control character U+001B ESC"),
+        ("Bell", '"A\\x07nn"', "6: authors: holds the control character U+0007 BEL"),
+        ('"Not \\uFFFE text"', "Ann", "2: title: holds the non-character U+FFFE (a non-character)"),
+        ('"Not \\uFFFF text"', "Ann", "2: title: holds the non-character U+FFFF (a non-character)"),
+        ('"A \\x85 NEL"', "Ann", "2: title: holds the control character U+0085 NEL"),
+        ('"A \\0 NUL"', "Ann", "2: title: holds the control character U+0000 NUL"),
+    ],
+)
+def test_control_characters_and_non_characters_in_a_field_are_errors_that_name_them(
+    content: Path, capsys: pytest.CaptureFixture[str], title: str, author: str, expected: str
+) -> None:
+    path = write_entry(content, title, author)
+    code, lines = check(capsys)
+    assert code == 1
+    found = [line for line in lines if line.startswith(path)]
+    assert found == [f"{path}:{expected} (remove it: it breaks feeds and terminals)"]
+
+
+def test_a_bidirectional_control_is_a_warning(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_entry(content, '"Evil \\u202Etxt.exe"')
+    code, lines = check(capsys)
+    assert code == 0
+    assert [line for line in lines if line.startswith(path)] == [
+        f"{path}:2: warning: title: holds the bidirectional control"
+        " U+202E RIGHT-TO-LEFT OVERRIDE (it can make the text read in another order than it"
+        " is written; remove it)"
+    ]
+    assert main(["check", "--content", "content", "--strict"]) == 1
+
+
+def test_each_character_is_named_once_in_a_vocabulary_too(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    tags = content / "tags.yml"
+    tags.write_text(tags.read_text() + 'odd:\n  name: Odd\n  description: "\\e[1mBold\\e[0m \\a"\n')
+    lines = [line for line in check(capsys)[1] if line.startswith("content/tags.yml")]
+    assert [line.split(": ", 1)[1] for line in lines if "odd." in line] == [
+        "odd.description: holds the control character U+0007 BEL (remove it: it breaks feeds"
+        " and terminals)",
+        "odd.description: holds the control character U+001B ESC (remove it: it breaks feeds"
+        " and terminals)",
+    ]

@@ -12,6 +12,7 @@ from typing import Any
 
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList
+from readinglist.catalog.characters import BIDI_RE, FORBIDDEN_RE, character_name
 from readinglist.problems import Problem
 
 MAX_LIST_ITEMS = 50
@@ -52,7 +53,9 @@ def text_field(
     """The field's text, stripped; a problem when it is missing, empty or not text."""
     value = fields.get(key)
     if type(value) is str and (stripped := value.strip()):
-        return stripped  # the common case, without looking up a line no problem needs
+        if plain(value):
+            return stripped  # the common case, without looking up a line no problem needs
+        return stripped if characters(out, path, line_of(fields, key), key, value) else None
     line = line_of(fields, key)
     if value is None:
         if key in fields:
@@ -68,6 +71,35 @@ def text_field(
         out.append(Problem(path, line, key, "is empty", "give a value or remove the line"))
         return None
     return value.strip()
+
+
+def plain(text: str) -> bool:
+    """Whether text holds none of the characters :func:`characters` reports."""
+    return FORBIDDEN_RE.search(text) is None and BIDI_RE.search(text) is None
+
+
+def characters(out: list[Problem], path: str, line: int, field: str, text: str) -> bool:
+    """Whether text is text: an error for each control character (but tab and newline),
+    surrogate or non-character in it, a warning for each bidirectional control; ``line``
+    is where the text starts, and a character is reported on its own line."""
+    found: set[str] = set()
+    for match in (*FORBIDDEN_RE.finditer(text), *BIDI_RE.finditer(text)):
+        character = match.group()
+        if character in found:
+            continue
+        found.add(character)
+        where = line + text.count("\n", 0, match.start())
+        name = character_name(character)
+        if BIDI_RE.match(character):
+            message = f"holds the bidirectional control {name}"
+            hint = "it can make the text read in another order than it is written; remove it"
+            out.append(Problem(path, where, field, message, hint, "warning"))
+        else:
+            kind = "control character" if character < "\ud800" else "non-character"
+            kind = "surrogate" if "\ud800" <= character <= "\udfff" else kind
+            hint = "remove it: it breaks feeds and terminals"
+            out.append(Problem(path, where, field, f"holds the {kind} {name}", hint))
+    return not any(not BIDI_RE.match(c) for c in found)
 
 
 def unknown_keys(
@@ -110,7 +142,8 @@ def located_list(
     items: list[tuple[str, int]] = []
     for item, item_line in zip(value, value.item_lines, strict=True):
         if type(item) is str and (stripped := item.strip()):
-            items.append((stripped, item_line))  # the common case first
+            if plain(item) or characters(out, path, item_line, key, item):
+                items.append((stripped, item_line))  # the common case first
         elif item is None or (isinstance(item, str) and not item.strip()):
             out.append(Problem(path, item_line, key, "has an empty item", "remove it"))
         elif not isinstance(item, str):

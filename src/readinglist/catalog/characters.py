@@ -1,0 +1,53 @@
+"""Characters that text from outside must not carry, their names, and text without them.
+
+Control characters and non-characters break formats (XML 1.0 forbids most C0
+characters even escaped) and terminals (ESC starts an escape sequence);
+bidirectional controls make text read in another order than it is written. The
+checker names them in content, the site leaves them out of every file it
+writes, and problems show them escaped.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_C0 = (
+    "NUL SOH STX ETX EOT ENQ ACK BEL BS HT LF VT FF CR SO SI"
+    " DLE DC1 DC2 DC3 DC4 NAK SYN ETB CAN EM SUB ESC FS GS RS US"
+).split()
+_C1 = (
+    "PAD HOP BPH NBH IND NEL SSA ESA HTS HTJ VTS PLD PLU RI SS2 SS3"
+    " DCS PU1 PU2 STS CCH MW SPA EPA SOS SGC SCI CSI ST OSC PM APC"
+).split()
+_CONTROL_NAMES = {**dict(enumerate(_C0)), 0x7F: "DEL", **dict(enumerate(_C1, 0x80))}
+"""The control characters have no Unicode names; these are their standard abbreviations."""
+
+_NONCHARACTERS = "\ufdd0-\ufdef" + "".join(
+    f"{chr(plane + 0xFFFE)}-{chr(plane + 0xFFFF)}" for plane in range(0, 0x110000, 0x10000)
+)
+_NOT_TEXT = "\x7f-\x9f\ud800-\udfff" + _NONCHARACTERS
+_FORBIDDEN = "\x00-\x08\x0b-\x1f" + _NOT_TEXT
+_BIDI = "\u202a-\u202e\u2066-\u2069"
+
+FORBIDDEN_RE = re.compile(f"[{_FORBIDDEN}]")
+"""Control characters but tab and newline, surrogates and non-characters: never text."""
+BIDI_RE = re.compile(f"[{_BIDI}]")
+"""The bidirectional embeddings, overrides and isolates: text shown in another order."""
+UNSAFE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NOT_TEXT}{_BIDI}]")
+"""What no output file keeps: the forbidden characters but carriage return, which CSV
+ends its lines with, and the bidirectional controls."""
+
+
+def character_name(character: str) -> str:
+    """``U+001B ESC``, ``U+202E RIGHT-TO-LEFT OVERRIDE``, ``U+FFFE (a non-character)``."""
+    code = ord(character)
+    name = _CONTROL_NAMES.get(code) or unicodedata.name(character, "")
+    if not name:
+        name = "(a surrogate)" if 0xD800 <= code <= 0xDFFF else "(a non-character)"
+    return f"U+{code:04X} {name}"
+
+
+def safe_text(text: str) -> str:
+    """``text`` without the characters no output file keeps (:data:`UNSAFE_RE`)."""
+    return UNSAFE_RE.sub("", text) if UNSAFE_RE.search(text) else text
