@@ -10,9 +10,9 @@ import difflib
 from collections.abc import Iterable
 from typing import Any
 
+from readinglist.catalog.characters import BIDI_RE, FORBIDDEN_RE, character_name
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList
-from readinglist.catalog.characters import BIDI_RE, FORBIDDEN_RE, character_name
 from readinglist.problems import Problem
 
 MAX_LIST_ITEMS = 50
