@@ -18,10 +18,12 @@ BASE = frozenset({"problems", "config"})
 ALLOWED: dict[str, frozenset[str]] = {
     "problems": frozenset(),
     "config": frozenset(),
+    # The budget every HTTP client holds to: links and authoring both send requests.
+    "http": frozenset({"config"}),
     "catalog": frozenset({"problems"}),
     "site": BASE | {"catalog"},
-    "links": BASE | {"catalog"},
-    "authoring": BASE | {"catalog"},
+    "links": BASE | {"catalog", "http"},
+    "authoring": BASE | {"catalog", "http"},
     "build": BASE | {"catalog", "site"},
     "serve": BASE | {"catalog", "site", "build"},
     "cli": BASE | {"catalog", "site", "build", "links", "authoring", "serve"},

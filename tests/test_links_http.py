@@ -28,7 +28,7 @@ CASES = [
     ("/429-long", "unverifiable", "asked to retry after 3600 s"),
     ("/503-once", "ok", "200 OK"),
     ("/500", "unreachable", "500 Internal Server Error, 2 attempts"),
-    ("/slow", "unreachable", "timed out (2 attempts)"),
+    ("/slow", "unreachable", "timed out: no complete answer within 0.8 s"),
     ("/loop/a", "error", "redirect loop: {base}/loop/a -> {base}/loop/b -> {base}/loop/a"),
     ("/chain/1", "error", "more than 5 redirects"),
     ("/no-location", "error", "redirect without a Location"),

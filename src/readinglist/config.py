@@ -64,6 +64,29 @@ class SiteConfig:
 
 
 @dataclass(frozen=True)
+class HttpBudget:
+    """What one URL may cost readinglist, whatever its server sends or how slowly.
+
+    Every HTTP client holds to it (``new --fetch``, ``links``), through
+    :mod:`readinglist.http`; a server past any limit gets a verdict naming it.
+    """
+
+    deadline: float = 15.0
+    """Seconds for all that is asked of one URL: connecting, every redirect and
+    attempt, the headers and as much body as is read, however slowly each byte
+    comes. Pauses between attempts are not counted."""
+    max_body_bytes: int = 2_000_000
+    """Bytes of body read, counted after decompression; the rest is never inflated."""
+    max_header_bytes: int = 64 * 1024
+    """Bytes of one response's status line and headers; more is refused."""
+    max_redirects: int = 10
+
+
+FETCH_BUDGET = HttpBudget(deadline=10.0)
+"""``new --fetch``: a page's head holds its title and day; a contributor is waiting."""
+
+
+@dataclass(frozen=True)
 class LinkSettings:
     """How politely and how patiently servers are asked."""
 
@@ -74,9 +97,9 @@ class LinkSettings:
     total: int = 100
     """At most this many requests in flight over all hosts."""
     timeout: float = 15.0
-    """Seconds to wait for a connection, and then for each read."""
+    """The deadline of one URL (``HttpBudget.deadline``): a timeout is its verdict."""
     retries: int = 2
-    """Extra attempts after a timeout, a 5xx or a 429."""
+    """Extra attempts after a 5xx or a 429, within the URL's deadline."""
     backoff: float = 1.0
     """Seconds before the first retry; doubled for each one after."""
     max_retry_after: float = 60.0
@@ -85,6 +108,11 @@ class LinkSettings:
     user_agent: str = f"readinglist/{__version__} link checker"
     trust_env: bool = True
     """Use proxy settings from the environment (HTTPS_PROXY, NO_PROXY...)."""
+
+    @property
+    def budget(self) -> HttpBudget:
+        """What one URL may cost: the checker reads headers only, never a body."""
+        return HttpBudget(deadline=self.timeout, max_body_bytes=0, max_redirects=self.max_redirects)
 
 
 @dataclass(frozen=True)

@@ -4,18 +4,26 @@ for ``readinglist new --fetch`` to offer as defaults.
 
 from __future__ import annotations
 
+import asyncio
 import datetime
 from dataclasses import dataclass
 from html.parser import HTMLParser
-
-import httpx
+from urllib.parse import urljoin, urlsplit
 
 from readinglist import __version__
+from readinglist.config import FETCH_BUDGET, HttpBudget
+from readinglist.http import (
+    ACCEPT_ENCODING,
+    Refused,
+    Resolver,
+    deadline_refusal,
+    header_hook,
+    printable,
+    protocol_refusal,
+    read_body,
+    redirect_refusal,
+)
 from readinglist.problems import Problem
-
-MAX_PAGE_BYTES = 2_000_000
-"""The head of a page holds what we read; more than this is not worth downloading."""
-FETCH_TIMEOUT = 10.0
 
 
 @dataclass(frozen=True)
@@ -53,16 +61,13 @@ class _HeadReader(HTMLParser):
             self.title_parts.append(data)
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
-
-
 def page_facts(html: str) -> PageFacts:
     """The title (OpenGraph first, then <title>) and publication day a page declares."""
     reader = _HeadReader()
     reader.feed(html)
     reader.close()
-    title = _one_line(reader.meta.get("og:title", "")) or _one_line("".join(reader.title_parts))
+    # Shown in the terminal and written into the entry: one clean line, cut.
+    title = printable(reader.meta.get("og:title", "")) or printable("".join(reader.title_parts))
     published = reader.meta.get("article:published_time", "").strip()
     try:
         date = datetime.date.fromisoformat(published[:10]).isoformat()
@@ -71,42 +76,86 @@ def page_facts(html: str) -> PageFacts:
     return PageFacts(title, date)
 
 
-def fetch_page_facts(url: str, timeout: float = FETCH_TIMEOUT) -> tuple[PageFacts, Problem | None]:
-    """GET the page and read its facts; a page that cannot be read is a warning, not a crash."""
-    headers = {"User-Agent": f"readinglist/{__version__}", "Accept": "text/html"}
+def fetch_page_facts(
+    url: str, budget: HttpBudget = FETCH_BUDGET, resolve: Resolver | None = None
+) -> tuple[PageFacts, Problem | None]:
+    """GET the page and read its facts, within ``budget``.
+
+    A page that cannot be read, or whose server breaks the budget (too slow,
+    too large, redirected inside a private network), is a warning with the
+    reason: never a crash or a hang. ``resolve`` stands in for DNS in tests.
+    """
+    import httpx
+
     try:
-        with (
-            httpx.Client(follow_redirects=True, timeout=timeout, headers=headers) as client,
-            client.stream("GET", url) as response,
-        ):
-            if response.status_code >= 400:
-                return PageFacts(), _fetch_problem(
-                    url, f"the server answered HTTP {response.status_code}"
-                )
-            body = bytearray()
-            for chunk in response.iter_bytes():
-                body += chunk
-                if len(body) >= MAX_PAGE_BYTES:
-                    break
-            content_type = response.headers.get("content-type", "").split(";")[0].strip().lower()
-            charset = response.charset_encoding or "utf-8"
-    except httpx.TimeoutException:
-        return PageFacts(), _fetch_problem(url, f"no answer within {timeout:g} seconds")
-    except httpx.TooManyRedirects:
-        return PageFacts(), _fetch_problem(url, "it redirects too many times")
-    except httpx.HTTPError as exc:
-        return PageFacts(), _fetch_problem(
-            url, f"it could not be reached ({exc or type(exc).__name__})"
-        )
+        page = asyncio.run(_fetch(url, budget, resolve))
+    except Refused as exc:
+        return PageFacts(), _fetch_problem(url, str(exc))
+    except (TimeoutError, httpx.TimeoutException):
+        return PageFacts(), _fetch_problem(url, deadline_refusal(budget))
     except httpx.InvalidURL as exc:
-        return PageFacts(), _fetch_problem(url, f"the address is not valid ({exc})")
-    if content_type not in ("text/html", "application/xhtml+xml", ""):
-        return PageFacts(), _fetch_problem(url, f"it is {content_type}, not an HTML page")
-    try:
-        html = bytes(body).decode(charset, errors="replace")
-    except LookupError:
-        html = bytes(body).decode("utf-8", errors="replace")
-    return page_facts(html), None
+        return PageFacts(), _fetch_problem(url, f"the address is not valid ({printable(str(exc))})")
+    except (httpx.HTTPError, OSError, ValueError) as exc:
+        why = protocol_refusal(exc, budget) or printable(str(exc) or type(exc).__name__)
+        return PageFacts(), _fetch_problem(url, f"it could not be reached ({why})")
+    return page_facts(page.html()), None
+
+
+@dataclass(frozen=True)
+class _Page:
+    body: bytes
+    charset: str
+
+    def html(self) -> str:
+        try:
+            return self.body.decode(self.charset, errors="replace")
+        except LookupError:
+            return self.body.decode("utf-8", errors="replace")
+
+
+async def _fetch(url: str, budget: HttpBudget, resolve: Resolver | None) -> _Page:
+    """The page at the end of the redirects, its body cut at the budget's cap."""
+    import httpx
+
+    headers = {
+        "User-Agent": f"readinglist/{__version__}",
+        "Accept": "text/html",
+        "Accept-Encoding": ACCEPT_ENCODING,
+    }
+    async with (
+        asyncio.timeout(budget.deadline),
+        httpx.AsyncClient(
+            timeout=budget.deadline,
+            headers=headers,
+            event_hooks={"response": [header_hook(budget)]},
+        ) as client,
+    ):
+        current = url
+        for _ in range(budget.max_redirects + 1):
+            async with client.stream("GET", current) as response:
+                if response.is_redirect:
+                    current = await _next(url, current, response.headers["location"], resolve)
+                    continue
+                if response.status_code >= 400:
+                    raise Refused(f"the server answered HTTP {response.status_code}")
+                content_type = response.headers.get("content-type", "").split(";")[0]
+                content_type = content_type.strip().lower()
+                if content_type not in ("text/html", "application/xhtml+xml", ""):
+                    raise Refused(f"it is {printable(content_type, 80)}, not an HTML page")
+                body = await read_body(response, budget)
+                return _Page(body, response.charset_encoding or "utf-8")
+    raise Refused("it redirects too many times")
+
+
+async def _next(start: str, current: str, location: str, resolve: Resolver | None) -> str:
+    """Where a redirect leads, when the budget lets the chain go there."""
+    target = urljoin(current, location.strip())
+    if urlsplit(target).scheme not in ("http", "https"):
+        raise Refused(f"it redirects to {printable(target)}, which is not an http(s) address")
+    why = await redirect_refusal(start, target, resolve)
+    if why:
+        raise Refused(why)
+    return target
 
 
 def _fetch_problem(url: str, why: str) -> Problem:

@@ -17,6 +17,15 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from readinglist.config import LinkSettings
+from readinglist.http import (
+    Refused,
+    Resolver,
+    deadline_refusal,
+    header_hook,
+    printable,
+    protocol_refusal,
+    redirect_refusal,
+)
 from readinglist.links.policy import (
     HEAD_REFUSED,
     REDIRECTS,
@@ -69,6 +78,7 @@ class _Hosts:
         import httpx
 
         self.settings = settings
+        self.budget = settings.budget
         self.clock = clock
         self.per_host = max(1, settings.per_host)
         self.slots: dict[str, asyncio.Queue[float]] = {}
@@ -94,17 +104,24 @@ class _Hosts:
         if client is None:
             client = self.clients[host] = httpx.AsyncClient(
                 follow_redirects=False,
-                timeout=httpx.Timeout(self.settings.timeout),
+                timeout=httpx.Timeout(self.budget.deadline),
                 limits=httpx.Limits(
                     max_connections=self.per_host, max_keepalive_connections=self.per_host
                 ),
                 headers={"User-Agent": self.settings.user_agent},
                 trust_env=self.settings.trust_env,
                 verify=self.tls,
+                event_hooks={"response": [header_hook(self.budget)]},
             )
         return client
 
-    async def send(self, method: str, url: str) -> tuple[int, str, httpx.Headers]:
+    async def send(
+        self, method: str, url: str, seconds: float
+    ) -> tuple[tuple[int, str, httpx.Headers], float]:
+        """The answer to one request that may take ``seconds``, and the seconds it took.
+
+        The time waiting for the host's slot is not the server's: it is not counted.
+        """
         host = (urlsplit(url).hostname or "").lower()
         slots = self._slots(host)
         self.wanted[host] = self.wanted.get(host, 0) + 1
@@ -115,7 +132,10 @@ class _Hosts:
                 if wait > 0:
                     await self.clock.sleep(wait)
                 async with self.in_flight:
-                    return await _send(self._client(host), method, url)
+                    started = self.clock.monotonic()
+                    async with asyncio.timeout(seconds):
+                        answer = await _send(self._client(host), method, url)
+                    return answer, self.clock.monotonic() - started
             finally:
                 slots.put_nowait(self.clock.monotonic() + self.settings.pause)
         finally:
@@ -132,34 +152,40 @@ async def _send(client: httpx.AsyncClient, method: str, url: str) -> tuple[int, 
     if method == "HEAD":
         # No body to read, so the connection goes back to the pool for reuse.
         response = await client.request(method, url)
-        return response.status_code, response.reason_phrase, response.headers
+        return response.status_code, printable(response.reason_phrase, 80), response.headers
     async with client.stream(method, url) as response:
         # The page is never downloaded: status and headers are the answer.
-        return response.status_code, response.reason_phrase, response.headers
+        return response.status_code, printable(response.reason_phrase, 80), response.headers
 
 
 async def _ask(
-    hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock
-) -> tuple[int, str, httpx.Headers] | Observation:
-    """One URL, no redirects followed: HEAD, GET when HEAD is refused, retries."""
+    hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock, seconds: float
+) -> tuple[tuple[int, str, httpx.Headers] | Observation, float]:
+    """One URL, no redirects followed: HEAD, GET when HEAD is refused, retries.
+
+    All of it within ``seconds``; returns the answer and the seconds it took,
+    pauses between attempts not counted. A timeout spends what was left, so it
+    is the URL's verdict: a slow server is confirmed across runs, not retried.
+    """
     import httpx
 
     method = "HEAD"
     attempt = 0
+    spent = 0.0
     while True:
         try:
-            status, reason, headers = await hosts.send(method, url)
-        except httpx.TimeoutException as exc:
-            delay = retry_delay(None, None, attempt, settings, clock.now())
-            if delay is None:
-                failed = classify_exception(exc)
-                return replace(failed, detail=f"{failed.detail} ({attempt + 1} attempts)")
-            await clock.sleep(delay)
-            attempt += 1
-            continue
+            (status, reason, headers), took = await hosts.send(method, url, seconds - spent)
+        except (TimeoutError, httpx.TimeoutException):
+            return Observation(
+                "unreachable", f"timed out: {deadline_refusal(settings.budget)}"
+            ), spent
+        except Refused as exc:
+            return Observation("error", str(exc)), spent
         except (httpx.HTTPError, httpx.InvalidURL, ValueError) as exc:
             # ValueError: what httpx lets through for a URL it cannot encode.
-            return classify_exception(exc)
+            refusal = protocol_refusal(exc, settings.budget)
+            return (Observation("error", refusal) if refusal else classify_exception(exc)), spent
+        spent += took
         if method == "HEAD" and status in HEAD_REFUSED:
             method = "GET"
             continue
@@ -171,16 +197,21 @@ async def _ask(
                 reason = f"{reason}, asked to retry after {asked:.0f} s".lstrip(", ")
             elif attempt:
                 reason = f"{reason}, {attempt + 1} attempts".lstrip(", ")
-            return status, reason, headers
+            return (status, reason, headers), spent
         await clock.sleep(delay)
         attempt += 1
 
 
-async def _check_one(hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock) -> Observation:
+async def _check_one(
+    hosts: _Hosts, url: str, settings: LinkSettings, clock: Clock, resolve: Resolver | None
+) -> Observation:
+    """Follow ``url``'s redirects, the whole chain within the budget's one deadline."""
     hops: list[tuple[str, int]] = []
     current = url
+    left = settings.budget.deadline
     while True:
-        answer = await _ask(hosts, current, settings, clock)
+        answer, spent = await _ask(hosts, current, settings, clock, left)
+        left -= spent
         if isinstance(answer, Observation):
             if hops:
                 return replace(answer, detail=f"{answer.detail} at {current}", final_url=current)
@@ -196,7 +227,24 @@ async def _check_one(hosts: _Hosts, url: str, settings: LinkSettings, clock: Clo
         target = redirect_target(current, headers.get("location"), [u for u, _ in hops])
         if isinstance(target, Observation):
             return replace(target, status=status, final_url=current)
+        refusal, spent = await _refusal(url, target, left, clock, resolve)
+        left -= spent
+        if refusal:
+            return Observation("error", refusal, status, current)
         current = target
+
+
+async def _refusal(
+    start: str, target: str, seconds: float, clock: Clock, resolve: Resolver | None
+) -> tuple[str, float]:
+    """Why the chain may not go on to ``target``, looked up within ``seconds``."""
+    started = clock.monotonic()
+    try:
+        async with asyncio.timeout(seconds):
+            refusal = await redirect_refusal(start, target, resolve)
+    except TimeoutError:
+        refusal = f"timed out looking up {urlsplit(target).hostname}"
+    return refusal, clock.monotonic() - started
 
 
 async def check_urls(
@@ -204,12 +252,16 @@ async def check_urls(
     settings: LinkSettings = LinkSettings(),
     clock: Clock = SYSTEM_CLOCK,
     on_result: Callable[[str, Observation], None] | None = None,
+    resolve: Resolver | None = None,
 ) -> dict[str, Observation]:
-    """Ask for every URL concurrently, politely; ``on_result`` hears each as it finishes."""
+    """Ask for every URL concurrently, politely; ``on_result`` hears each as it finishes.
+
+    ``resolve`` gives a host's addresses for the redirect check (the system's by default).
+    """
     hosts = _Hosts(settings, clock)
 
     async def one(url: str) -> tuple[str, Observation]:
-        observation = await _check_one(hosts, url, settings, clock)
+        observation = await _check_one(hosts, url, settings, clock, resolve)
         if on_result is not None:
             on_result(url, observation)
         return url, observation

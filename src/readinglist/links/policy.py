@@ -18,6 +18,7 @@ from typing import Literal
 from urllib.parse import urljoin, urlsplit
 
 from readinglist.config import LinkPolicy, LinkSettings
+from readinglist.http import has_controls, printable
 
 Verdict = Literal["ok", "moved", "dead", "unreachable", "error", "unverifiable", "unconfirmed"]
 
@@ -37,7 +38,7 @@ VERDICT_MEANINGS: Mapping[Verdict, str] = {
     "moved": "permanent redirect: update the entry's url",
     "dead": "404 Not Found or 410 Gone, confirmed across runs",
     "unreachable": "no answer (DNS, TLS, connection, timeout, 5xx), confirmed across runs",
-    "error": "redirect loop, too many redirects or an unexpected answer, confirmed",
+    "error": "a redirect loop or out to a private address, an answer over budget, confirmed",
     "unverifiable": "the site refuses automated checks (401, 403, 429, 451): check by hand",
     "unconfirmed": "failed, but not yet in enough runs far enough apart",
 }
@@ -192,7 +193,7 @@ def retry_after_seconds(value: str | None, now: datetime.datetime) -> float | No
 
 
 def retry_delay(
-    status: int | None,
+    status: int,
     retry_after: str | None,
     attempt: int,
     settings: LinkSettings,
@@ -200,13 +201,13 @@ def retry_delay(
 ) -> float | None:
     """Seconds to wait before attempt ``attempt + 1``, or None when the answer stands.
 
-    ``status`` None means the request timed out. A ``Retry-After`` is honoured
-    as given: when it asks for longer than ``max_retry_after`` we stop rather
-    than come back early.
+    A timeout is never retried: it spends the URL's whole deadline. A
+    ``Retry-After`` is honoured as given: when it asks for longer than
+    ``max_retry_after`` we stop rather than come back early.
     """
     if attempt >= settings.retries:
         return None
-    if status is not None and status != 429 and status < 500:
+    if status != 429 and status < 500:
         return None
     backoff = settings.backoff * 2.0**attempt
     if status in RETRY_AFTER_STATUSES:
@@ -221,8 +222,13 @@ def redirect_target(current: str, location: str | None, seen: Sequence[str]) -> 
     if not location:
         return Observation("error", f"redirect without a Location at {current}")
     target = urljoin(current, location.strip())
+    if has_controls(target):
+        # Bytes from a stranger's server, headed for a terminal and maybe an entry.
+        return Observation("error", f"redirect to '{printable(target)}', with control characters")
     if not checkable(target):
-        return Observation("error", f"redirect to '{target}', which is not an http(s) URL")
+        return Observation(
+            "error", f"redirect to '{printable(target)}', which is not an http(s) URL"
+        )
     if target in seen:
         loop = " -> ".join([*seen[seen.index(target) :], target])
         return Observation("error", f"redirect loop: {loop}")
