@@ -3,6 +3,7 @@ and vocabularies large enough to make a quadratic check crawl."""
 
 from __future__ import annotations
 
+import json
 import shutil
 import time
 from pathlib import Path
@@ -135,3 +136,35 @@ def test_each_character_is_named_once_in_a_vocabulary_too(
         "odd.description: holds the control character U+001B ESC (remove it: it breaks feeds"
         " and terminals)",
     ]
+
+
+def test_a_file_name_reaches_the_terminal_escaped_in_every_format(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    entries = content / "entries"
+    (entries / "data-distribution-shifts.md").rename(entries / "evil\u202egnp.md")
+    _, lines = check(capsys)
+    assert [line for line in lines if "evil" in line] == [
+        "content/entries/evil\\u202egnp.md:1: file: name 'evil\\u202egnp.md' is not a slug"
+        " (rename it to evilgnp.md: lowercase letters, digits and hyphens)"
+    ]
+    for form in ("github", "markdown", "json"):
+        out = "\n".join(check(capsys, "--format", form)[1])
+        assert "\u202e" not in out and "u202egnp" in out
+    document = json.loads("\n".join(check(capsys, "--format", "json")[1]))
+    assert document["problems"][0]["path"] == "content/entries/evil\u202egnp.md"
+
+
+def test_text_quoted_from_content_is_shown_escaped_and_cut(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_entry(content, '"Fine"')
+    entry = content / "entries" / "hostile.md"
+    huge = "\u202eowned " + "x" * 60_000
+    entry.write_text(entry.read_text().replace("tags: [", f'tags: ["{huge}", '))
+    _, lines = check(capsys)
+    (line,) = [line for line in lines if line.startswith(f"{path}:5: tags: '")]
+    assert line.startswith(f"{path}:5: tags: '\\u202eowned xxx")
+    assert line.endswith(" more characters)") and "xxx... (59," in line
+    assert all(len(line) < 600 for line in lines)
+    assert "\u202e" not in "\n".join(lines)

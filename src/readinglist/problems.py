@@ -8,22 +8,73 @@ from __future__ import annotations
 
 import html
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass
 from typing import Literal
 
 Severity = Literal["error", "warning"]
 
-# Content can put line breaks or terminal escape codes into a key or value that
-# a message quotes; printed as written, they would break the one-line format
-# (or the terminal), so they are shown escaped: \n, \x1b.
-_ESCAPES = {code: f"\\x{code:02x}" for code in (*range(0x20), *range(0x7F, 0xA0))} | {
+MAX_SHOWN = 500
+"""Characters of one problem a terminal is shown; the rest are counted. A problem's own
+words are far shorter: only text quoted from outside (a 2 MB title) comes near it."""
+
+
+def _escape(code: int) -> str:
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
+
+
+# Text from outside (content, file names, pages) can put line breaks, terminal escape
+# codes, right-to-left overrides or bytes no terminal can print (surrogates from a file
+# name that is not UTF-8) into what a problem quotes; printed as written, they would
+# break the one-line format or the terminal, so they are shown escaped: \n, \x1b, \u202e.
+_SHOWN_ESCAPED = (
+    *range(0x20),
+    *range(0x7F, 0xA0),
+    0x061C,
+    0x200E,
+    0x200F,
+    *range(0x2028, 0x202F),
+    *range(0x2066, 0x206A),
+    *range(0xD800, 0xE000),
+    *range(0xFDD0, 0xFDF0),
+    *(plane + last for plane in range(0, 0x110000, 0x10000) for last in (0xFFFE, 0xFFFF)),
+)
+_ESCAPES = {code: _escape(code) for code in _SHOWN_ESCAPED} | {
     0x0A: "\\n",
     0x0D: "\\r",
     0x09: "\\t",
-    0x2028: "\\u2028",
-    0x2029: "\\u2029",
 }
+
+
+def _utf16(code: int) -> tuple[int, ...]:
+    """The UTF-16 code units of a code point: what a JSON escape names."""
+    if code <= 0xFFFF:
+        return (code,)
+    return 0xD800 + ((code - 0x10000) >> 10), 0xDC00 + ((code - 0x10000) & 0x3FF)
+
+
+_JSON_ESCAPES = {
+    code: "".join(f"\\u{unit:04x}" for unit in _utf16(code))
+    for code in _SHOWN_ESCAPED
+    if code >= 0x7F
+}
+"""The same characters as JSON escapes them, for those ``json.dumps`` leaves as they are."""
+
+
+_GITHUB_ESCAPES = {code: text for code, text in _ESCAPES.items() if code not in (0x0A, 0x0D)}
+"""For annotations, which escape line breaks their own way and show them."""
+
+
+def shown(text: str, limit: int = MAX_SHOWN, escapes: Mapping[int, str] = _ESCAPES) -> str:
+    """Text from outside as a terminal may be shown it: on one line, every control
+    character escaped, and cut after ``limit`` characters."""
+    if len(text) <= limit:
+        return text.translate(escapes)
+    return f"{text[:limit].translate(escapes)}... ({len(text) - limit:,} more characters)"
+
+
 _MARKDOWN_ESCAPES = {ord(c): "\\" + c for c in "\\`*_[]|#"}
 """Characters Markdown reads as syntax, each escaped with a backslash."""
 
@@ -52,7 +103,7 @@ class Problem:
             where += "warning: "
         text = f"{where}{self.field}: {self.message}"
         text = f"{text} ({self.hint})" if self.hint else text
-        return text.translate(_ESCAPES)
+        return shown(text)
 
 
 def sort_problems(problems: Iterable[Problem]) -> list[Problem]:
@@ -96,9 +147,10 @@ def format_github(problems: Sequence[Problem], files: int) -> str:
     lines = []
     for p in problems:
         message = f"{p.field}: {p.message}" + (f" ({p.hint})" if p.hint else "")
+        message = shown(message, escapes=_GITHUB_ESCAPES)
         lines.append(
-            f"::{p.severity} file={_escape_github_property(p.path)},line={p.line},"
-            f"title={_escape_github_property(p.field)}::{_escape_github_data(message)}"
+            f"::{p.severity} file={_escape_github_property(shown(p.path))},line={p.line},"
+            f"title={_escape_github_property(shown(p.field))}::{_escape_github_data(message)}"
         )
     lines.append(summary_line(problems, files))
     return "\n".join(lines) + "\n"
@@ -121,10 +173,10 @@ def format_markdown(problems: Sequence[Problem], files: int) -> str:
         lines.append("Every entry is valid.")
     for p in problems:
         kind = "Warning" if p.severity == "warning" else "Error"
-        hint = f" ({markdown_text(p.hint)})" if p.hint else ""
+        hint = f" ({markdown_text(shown(p.hint))})" if p.hint else ""
         lines.append(
-            f"- **{kind}** in {markdown_text(p.path)}, line {p.line}, field"
-            f" {markdown_text(p.field)}: {markdown_text(p.message)}{hint}"
+            f"- **{kind}** in {markdown_text(shown(p.path))}, line {p.line}, field"
+            f" {markdown_text(shown(p.field))}: {markdown_text(shown(p.message))}{hint}"
         )
     return "\n".join(lines) + "\n"
 
@@ -136,4 +188,6 @@ def format_json(problems: Sequence[Problem], files: int) -> str:
         "warnings": count(problems, "warning"),
         "problems": [asdict(p) for p in problems],
     }
-    return json.dumps(document, indent=2, ensure_ascii=False) + "\n"
+    # Exactly the data, but with nothing a terminal acts on: json.dumps escapes C0
+    # characters itself, and these the same way.
+    return json.dumps(document, indent=2, ensure_ascii=False).translate(_JSON_ESCAPES) + "\n"

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, TypeAlias
 from readinglist.catalog.read import load_content
 from readinglist.cli.arguments import Commands, add_content, non_negative, positive, positive_int
 from readinglist.config import DEFAULT_LINKS_CACHE, LinkPolicy, LinkSettings
-from readinglist.problems import format_github, format_text
+from readinglist.problems import format_github, format_text, shown
 
 if TYPE_CHECKING:
     from readinglist.links.policy import Observation
@@ -127,7 +127,7 @@ def _plain_log() -> tuple[Callable[[int], None], Callable[[str, Observation], No
     def result(url: str, observation: Observation) -> None:
         nonlocal done
         done += 1
-        sys.stderr.write(f"[{done}/{total}] {observation.verdict}: {url}\n")
+        sys.stderr.write(f"[{done}/{total}] {observation.verdict}: {shown(url)}\n")
 
     return start, result
 

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 from readinglist.cli.arguments import Commands, add_content, positive_int
 from readinglist.config import SiteConfig
-from readinglist.problems import format_text
+from readinglist.problems import format_text, shown
 
 if TYPE_CHECKING:
     from readinglist import serve
@@ -122,7 +122,7 @@ def _report_serving(event: serve.ServeEvent) -> None:
         sys.stdout.write(f"serving {event.url} (Ctrl-C stops)\n")
     elif result is not None:
         for path in event.changed:
-            sys.stdout.write(f"changed: {path}\n")
+            sys.stdout.write(f"changed: {shown(str(path))}\n")
         for note in result.notes:
             sys.stdout.write(f"warning: {note}\n")
         if event.kind == "built":
