@@ -27,8 +27,9 @@ PUBLIC_LOOKING = ip_address("93.184.215.14")
 """What the injected resolver says the start server's address is: a public one."""
 
 DRIP_SECONDS = 1.0
-BIG_HEADER_BYTES = 80 * 1024
-"""More than the budget's header cap, less than the 100 KiB h11 stops at on its own."""
+HEADER_KIB = (80, 200)
+"""Header sizes sent: more than the budget's cap and less than the 100 KiB at which
+h11 stops on its own, and more than both."""
 
 
 def gzip_bomb(gibibytes: int) -> bytes:
@@ -104,7 +105,8 @@ class Hostile(BaseHTTPRequestHandler):
             self.drip(b"<title>drip</title>")
         elif parts.path == "/big-headers":
             filler = "x" * 1000
-            self.head(*(f"X-Big-{n}: {filler}" for n in range(BIG_HEADER_BYTES // 1000)))
+            size = int(parse_qs(parts.query).get("kib", ["80"])[0]) * 1024
+            self.head(*(f"X-Big-{n}: {filler}" for n in range(size // 1000)))
             self.raw(b"<title>Big headers</title>")
         elif parts.path in ("/nested-gzip", "/large-gzip"):
             nested = parts.path == "/nested-gzip"

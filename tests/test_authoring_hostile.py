@@ -13,6 +13,7 @@ import pytest
 
 from authoring_cli import fixture_content
 from hostileserver import (
+    HEADER_KIB,
     INTERNAL_TITLE,
     Bodies,
     HostileServer,
@@ -76,10 +77,12 @@ def test_a_dripping_server_ends_at_the_deadline(
     assert seconds < deadline + SLACK_SECONDS
 
 
-def test_oversized_headers_are_refused(server: HostileServer, content: Path) -> None:
-    err, _, _ = fetch(content, f"{server.base}/big-headers")
+@pytest.mark.parametrize("size", HEADER_KIB)
+def test_oversized_headers_are_refused(server: HostileServer, content: Path, size: int) -> None:
+    url = f"{server.base}/big-headers?kib={size}"
+    err, _, _ = fetch(content, url)
     kib = FETCH_BUDGET.max_header_bytes // 1024
-    assert f"{server.base}/big-headers{WARNING}its headers are larger than {kib} KiB" in err
+    assert f"{url}{WARNING}its headers are larger than {kib} KiB" in err
     assert "Big headers" not in err
 
 

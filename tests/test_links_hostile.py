@@ -14,6 +14,7 @@ from typing import Any
 import pytest
 
 from hostileserver import (
+    HEADER_KIB,
     Bodies,
     HostileServer,
     hostile_server,
@@ -67,11 +68,12 @@ def test_dripped_headers_end_at_the_deadline(server: HostileServer, tmp_path: Pa
     assert done.seconds < DEADLINE + SLACK_SECONDS
 
 
+@pytest.mark.parametrize("size", HEADER_KIB)
 def test_oversized_headers_are_an_error(
-    server: HostileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    server: HostileServer, tmp_path: Path, capsys: pytest.CaptureFixture[str], size: int
 ) -> None:
     kib = HttpBudget().max_header_bytes // 1024
-    found = check(capsys, tmp_path, f"{server.base}/big-headers")
+    found = check(capsys, tmp_path, f"{server.base}/big-headers?kib={size}")
     assert found == ("error", f"its headers are larger than {kib} KiB")
 
 

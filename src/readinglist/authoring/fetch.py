@@ -96,8 +96,9 @@ def fetch_page_facts(
     except httpx.InvalidURL as exc:
         return PageFacts(), _fetch_problem(url, f"the address is not valid ({printable(str(exc))})")
     except (httpx.HTTPError, OSError, ValueError) as exc:
-        why = protocol_refusal(exc, budget) or printable(str(exc) or type(exc).__name__)
-        return PageFacts(), _fetch_problem(url, f"it could not be reached ({why})")
+        why = printable(str(exc) or type(exc).__name__)
+        refusal = protocol_refusal(exc, budget) or f"it could not be reached ({why})"
+        return PageFacts(), _fetch_problem(url, refusal)
     return page_facts(page.html()), None
 
 
