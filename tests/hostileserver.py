@@ -22,6 +22,9 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from ipaddress import IPv4Address, IPv6Address, ip_address
 from urllib.parse import parse_qs, urlsplit
 
+from readinglist import http
+from readinglist.http import Resolver
+
 INTERNAL_TITLE = "Internal admin console"
 PUBLIC_LOOKING = ip_address("93.184.215.14")
 """What the injected resolver says the start server's address is: a public one."""
@@ -141,6 +144,9 @@ class HostileServer(ThreadingHTTPServer):
     bodies: Bodies
     stopping: threading.Event
 
+    def handle_error(self, request: object, client_address: object) -> None:
+        """Quiet: a client that stops reading is what these tests want to see."""
+
     @property
     def base(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
@@ -162,13 +168,11 @@ def hostile_server(bodies: Bodies) -> Iterator[HostileServer]:
         thread.join(5)
 
 
-def public_start(port: int) -> object:
+def public_start(port: int) -> Resolver:
     """A resolver that says the server on ``port`` of 127.0.0.1 has a public address.
 
     Everything else is resolved as usual, so 127.0.0.1 on another port stays loopback.
     """
-    from readinglist import http
-
     real = http.host_addresses
 
     async def resolve(host: str, other: int) -> tuple[IPv4Address | IPv6Address, ...]:

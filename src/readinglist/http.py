@@ -83,9 +83,10 @@ def non_public(address: Address) -> str:
     kinds = (
         ("loopback", address.is_loopback),
         ("link-local", address.is_link_local),
-        ("private", address.is_private),
-        ("multicast", address.is_multicast),
+        # 0.0.0.0 reaches this machine on Linux; Python counts it private too.
         ("unspecified", address.is_unspecified),
+        ("multicast", address.is_multicast),
+        ("private", address.is_private),
         ("non-public", not address.is_global),
     )
     return next((kind for kind, matches in kinds if matches), "")

@@ -1,5 +1,9 @@
 """What a web page says about itself, its title and publication day, read over HTTP
 for ``readinglist new --fetch`` to offer as defaults.
+
+The page is read within ``FETCH_BUDGET`` (:mod:`readinglist.http`): one deadline
+for the whole fetch, the body inflated no further than its cap, and no redirect
+from a public address into a private one. The title comes back as one clean line.
 """
 
 from __future__ import annotations

@@ -1,7 +1,9 @@
 """Asking the servers: a few requests to one host at a time, with a pause between them.
 
 The I/O is kept thin: asyncio and httpx send the requests and follow the
-redirects, while what an answer means, whether to retry and how long to wait
+redirects, each URL within its budget (:mod:`readinglist.http`: one deadline
+for all its requests, a header cap, no redirect from a public address into a
+private one), while what an answer means, whether to retry and how long to wait
 are ``policy``'s. The clock and sleep are passed in (``Clock``), so tests need
 neither real waiting nor a real day.
 """
