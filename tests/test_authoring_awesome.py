@@ -3,11 +3,10 @@ URLs make plain."""
 
 from __future__ import annotations
 
-import datetime
-
 import pytest
 
-from readinglist.authoring.awesome import guess_kind, parse_day, parse_list
+from readinglist.authoring.awesome import guess_kind, parse_date, parse_list
+from readinglist.catalog.model import PublicationDate
 
 SOURCE = "list.md"
 
@@ -52,16 +51,24 @@ def test_fields_before_any_link_and_repeated_fields_are_reported() -> None:
 @pytest.mark.parametrize(
     ("text", "day"),
     [
-        ("Mar 22, 2023", datetime.date(2023, 3, 22)),
-        ("March 2,2023", datetime.date(2023, 3, 2)),
-        ("22 Mar 2023", datetime.date(2023, 3, 22)),
-        ("2023-03-22", datetime.date(2023, 3, 22)),
+        ("Mar 22, 2023", PublicationDate(2023, 3, 22)),
+        ("March 2,2023", PublicationDate(2023, 3, 2)),
+        ("22 Mar 2023", PublicationDate(2023, 3, 22)),
+        ("2023-03-22", PublicationDate(2023, 3, 22)),
+        ("2019", PublicationDate(2019)),
+        ("Mar 2019", PublicationDate(2019, 3)),
+        ("March 2019", PublicationDate(2019, 3)),
+        ("2019-03", PublicationDate(2019, 3)),
         ("Feb 30, 2023", None),
+        ("19", None),
+        ("2019/03", None),
         ("soon", None),
     ],
 )
-def test_dates_in_the_forms_lists_use(text: str, day: datetime.date | None) -> None:
-    assert parse_day(text) == day
+def test_dates_in_the_forms_lists_use_keep_what_they_say(
+    text: str, day: PublicationDate | None
+) -> None:
+    assert parse_date(text) == day
 
 
 @pytest.mark.parametrize(

@@ -73,6 +73,22 @@ def test_a_clean_item_becomes_an_entry_with_canonical_tags_and_company(content: 
     )
 
 
+@pytest.mark.parametrize(
+    ("given", "written"),
+    [("2019", "2019"), ("Mar 2019", "2019-03"), ("March 2019", "2019-03"), ("2019-03", "2019-03")],
+)
+def test_a_year_or_a_month_is_imported_as_written_never_given_a_day(
+    content: Path, given: str, written: str
+) -> None:
+    text = (
+        "## [Deployment for Free](https://multithreaded.stitchfix.com/blog/deploy/)\n"
+        f"Date: {given}<BR>\nTags: MLOps<BR>\n"
+    )
+    result = plan(text, content)
+    assert result.problems == ()
+    assert f"\ndate: {written}\n" in result.entries[0].text
+
+
 def test_unknown_tags_and_companies_are_dropped_and_reported(content: Path) -> None:
     text = (
         "## [Alpa](https://acme.dev/alpa)\n"
@@ -111,7 +127,7 @@ def test_items_without_a_usable_date_are_skipped_never_dated(content: Path) -> N
     assert report_lines(result) == [
         "list.md:1: date: is missing; item skipped (add a Date: line; dates are never guessed)",
         "list.md:4: date: 'sometime in 2023' is not a date; item skipped"
-        " (write Date: Mar 22, 2023 or Date: 2023-03-22)",
+        " (write Date: 2023, Mar 2023, 2023-03, Mar 22, 2023 or 2023-03-22)",
         "list.md:6: date: '2099-01-01' is in the future; item skipped"
         " (use the day it was published)",
     ]

@@ -106,14 +106,17 @@ def test_new_never_overwrites_an_existing_file(content: Path) -> None:
 
 
 def test_new_without_a_terminal_names_every_missing_field(content: Path) -> None:
+    # A date is not asked for: a living resource has none, and the checker warns
+    # when another kind is left undated.
     result = run_cli("new", URL, "--content", str(content))
     assert result.returncode == 1
     assert "Traceback" not in result.stderr
     entries = f"{content}/entries"
     assert result.stderr.splitlines() == [
-        f"{entries}:1: date: is required (give --date YYYY-MM-DD, the day it was published)",
         f"{entries}:1: tags: is required (give --tags a,b with tags from content/tags.yml)",
         f'{entries}:1: title: is required (give --title "...")',
+        f"{entries}:2: warning: date: is missing for an article (add `date:` as YYYY, YYYY-MM"
+        " or YYYY-MM-DD, as precisely as the resource itself says)",
         "nothing was written",
     ]
 
@@ -214,7 +217,10 @@ def test_a_refused_option_is_asked_again_in_a_terminal(content: Path) -> None:
         questions[0]
         .problems[0]
         .format()
-        .endswith("date: '10/01/2022' is not a date in YYYY-MM-DD form (write 2022-01-10)")
+        .endswith(
+            "date: '10/01/2022' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form"
+            " (write YYYY-MM-DD: which number is the month cannot be told)"
+        )
     )
 
 
@@ -281,3 +287,35 @@ def test_new_refuses_a_folder_that_is_not_a_catalog(tmp_path: Path) -> None:
     assert f"{missing}/tags.yml:1: file: is missing" in result.stderr
     assert f"{missing}/entries:1: folder: is missing" in result.stderr
     assert not missing.exists()
+
+
+@pytest.mark.parametrize(
+    ("typed", "written"),
+    [
+        ("2019", "date: 2019\n"),
+        ("Mar 2019", "date: 2019-03\n"),
+        ("March 2019", "date: 2019-03\n"),
+        ("2019-03", "date: 2019-03\n"),
+        ("2019-03-22", "date: 2019-03-22\n"),
+        ("Mar 22, 2019", "date: 2019-03-22\n"),
+    ],
+)
+def test_new_writes_a_date_to_the_precision_typed_and_never_more(
+    content: Path, typed: str, written: str
+) -> None:
+    def ask(question: Question) -> str:
+        return ""
+
+    draft = Draft(URL, title="MLOps Principles", date=typed, tags="mlops", kind="paper")
+    planned = plan_entry(content, draft, TODAY, ask)
+    assert planned.ok, planned.problems
+    assert written in planned.text
+    assert create_entry(planned).ok
+
+
+def test_new_leaves_a_living_resource_undated(content: Path) -> None:
+    draft = Draft(URL, title="MLOps Principles", tags="mlops", kind="website")
+    planned = plan_entry(content, draft, TODAY, lambda question: "")
+    assert planned.ok, planned.problems
+    assert "date:" not in planned.text
+    assert "added: 2026-11-24\n" in planned.text

@@ -54,13 +54,13 @@ def test_only_an_edited_file_is_parsed_and_checked_again(
     checked = counting_checks(monkeypatch)
     memory = CheckMemory()
     first = check_folder(content, TODAY, memory=memory)
-    assert len(checked) == 6
+    assert len(checked) == 7
     assert check_folder(content, TODAY, memory=memory) == first
-    assert len(checked) == 6  # nothing changed: nothing parsed
+    assert len(checked) == 7  # nothing changed: nothing parsed
     edited = content / "entries" / "michelangelo.md"
     edited.write_text(edited.read_text().replace("title: ", "title: The ", 1))
     again = check_folder(content, TODAY, memory=memory)
-    assert checked[6:] == [str(edited)]
+    assert checked[7:] == [str(edited)]
     assert again == check_content(content, TODAY)
     assert again.catalog.by_slug["michelangelo"].title.startswith("The ")
 
@@ -72,11 +72,11 @@ def test_another_day_or_vocabulary_checks_every_file_again(
     memory = CheckMemory()
     check_folder(content, TODAY, memory=memory)
     check_folder(content, TODAY + datetime.timedelta(days=1), memory=memory)
-    assert len(checked) == 12
+    assert len(checked) == 14
     tags = content / "tags.yml"
     tags.write_text(tags.read_text().replace("name: Monitoring", "name: Watching"))
     assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
-    assert len(checked) == 18
+    assert len(checked) == 21
 
 
 def test_a_saved_memory_serves_the_next_process(
@@ -138,7 +138,7 @@ def test_shared_out_among_processes_with_a_memory_the_answer_is_the_same(
     memory = CheckMemory()
     fresh = check_content(content, TODAY)
     assert check_folder(content, TODAY, memory=memory, workers=2) == fresh
-    assert len(memory.files) == 6  # the forked process's checks are remembered too
+    assert len(memory.files) == 7  # the forked process's checks are remembered too
     assert check_folder(content, TODAY, memory=memory, workers=3) == fresh
 
 

@@ -253,7 +253,7 @@ def test_the_build_command_reports_pages_time_and_where_to_look(
     )
     printed = capsys.readouterr().out
     assert code == 0
-    assert printed.startswith("built 33 pages (")
+    assert printed.startswith("built 36 pages (")
     assert f"python3 -m http.server -d {out} 8000, then open http://127.0.0.1:8000/" in printed
     assert 'href="/readinglist/tags/"' in (out / "index.html").read_text()
 

@@ -19,6 +19,7 @@ import pytest
 from readinglist.build import checking
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.catalog.check import Checked, check_content, validate
+from readinglist.catalog.model import PublicationDate
 from readinglist.catalog.read import load_content
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -88,7 +89,7 @@ ENTRY_RULES: list[tuple[str, list[str]]] = [
     (
         "date-format.md",
         [
-            "content/entries/date-format.md:4: date: 'Mar 22, 2023' is not a date in YYYY-MM-DD form (write 2023-03-22)",
+            "content/entries/date-format.md:4: date: 'Mar 22, 2023' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form (write 2023-03-22)",
         ],
     ),
     (
@@ -106,13 +107,50 @@ ENTRY_RULES: list[tuple[str, list[str]]] = [
     (
         "date-missing.md",
         [
-            "content/entries/date-missing.md:2: date: is required (add `date: YYYY-MM-DD`)",
+            "content/entries/date-missing.md:2: added: is required for an undated entry (add `added: YYYY-MM-DD`, the day it joined the list)",
+            "content/entries/date-missing.md:2: warning: date: is missing for an article (add `date:` as YYYY, YYYY-MM or YYYY-MM-DD, as precisely as the resource itself says)",
+        ],
+    ),
+    (
+        "date-missing-paper.md",
+        [
+            "content/entries/date-missing-paper.md:2: warning: date: is missing for a paper (add `date:` as YYYY, YYYY-MM or YYYY-MM-DD, as precisely as the resource itself says)",
+        ],
+    ),
+    (
+        "date-month-13.md",
+        [
+            "content/entries/date-month-13.md:4: date: '2015-13' is not a calendar date (the month must be 01 to 12)",
+        ],
+    ),
+    (
+        "date-two-digits.md",
+        [
+            "content/entries/date-two-digits.md:4: date: 15 is not a year (write the year in four digits, as the resource gives it)",
+        ],
+    ),
+    (
+        "date-slash.md",
+        [
+            "content/entries/date-slash.md:4: date: '2015/12' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form (write 2015-12)",
+        ],
+    ),
+    (
+        "date-future-year.md",
+        [
+            "content/entries/date-future-year.md:4: date: '2999' is in the future (use the year it was published)",
+        ],
+    ),
+    (
+        "date-number.md",
+        [
+            "content/entries/date-number.md:4: date: must be a date, not the number 2015.1 (write YYYY, YYYY-MM or YYYY-MM-DD)",
         ],
     ),
     (
         "date-with-time.md",
         [
-            "content/entries/date-with-time.md:4: date: '2022-09-12 10:30:00' is not a date in YYYY-MM-DD form (write 2022-09-12)",
+            "content/entries/date-with-time.md:4: date: '2022-09-12 10:30:00' is not a date in YYYY, YYYY-MM or YYYY-MM-DD form (write 2022-09-12: the day, without the time)",
             "content/entries/date-with-time.md:6: added: '2027-01-01' is in the future (use today's date)",
         ],
     ),
@@ -456,18 +494,24 @@ def test_the_fixture_catalog_is_valid_and_typed(
         "scaling-ml-productivity-linkedin",
         "michelangelo",
         "hidden-technical-debt",
+        "full-stack-deep-learning",
     ]
+    # Each precision a date may have, and none: the fixture's site shows them all.
+    assert catalog.by_slug["hidden-technical-debt"].date == PublicationDate(2015)
+    assert catalog.by_slug["scaling-ml-productivity-linkedin"].date == PublicationDate(2019, 1)
+    assert catalog.by_slug["full-stack-deep-learning"].date is None
+    assert catalog.undated == (catalog.by_slug["full-stack-deep-learning"],)
     michelangelo = catalog.by_slug["michelangelo"]
     assert michelangelo.company == "uber"  # written as the alias "Uber Engineering"
     assert michelangelo.tags == ("mlops", "feature-store")
-    assert michelangelo.date == datetime.date(2017, 9, 5)
+    assert michelangelo.date == PublicationDate(2017, 9, 5)
     assert michelangelo.added == datetime.date(2026, 11, 1)
     assert michelangelo.summary.startswith("How Uber built one platform")
     assert catalog.by_slug["data-distribution-shifts"].tags == ("monitoring", "mlops")
     assert catalog.by_slug["scaling-ml-productivity-linkedin"].kind == "article"
     assert catalog.tag_counts() == {
         "feature-store": 2,
-        "mlops": 5,
+        "mlops": 6,
         "monitoring": 2,
         "real-time-ml": 2,
     }

@@ -9,7 +9,7 @@ import pickle
 import pytest
 
 from readinglist.catalog.fields import FileCheck, check_entry_file
-from readinglist.catalog.model import Company, Tag
+from readinglist.catalog.model import Company, PublicationDate, Tag
 from readinglist.catalog.vocabulary import Vocabulary
 
 TODAY = datetime.date(2026, 11, 24)
@@ -34,7 +34,7 @@ def test_a_valid_file_gives_its_entry_and_what_the_checks_across_entries_need() 
     assert check.entry is not None
     assert check.entry.tags == ("mlops", "monitoring")
     assert check.entry.company == "uber"
-    assert check.entry.date == datetime.date(2017, 9, 5)
+    assert check.entry.date == PublicationDate(2017, 9, 5)
     assert check.url_key == "https://uber.com/blog/michelangelo"
     assert check.tags == ("mlops", "monitoring")
     assert (check.title_line, check.url_line) == (2, 3)

@@ -30,14 +30,14 @@ def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_load_content_reads_every_entry_and_both_vocabularies(content: Path) -> None:
     raw = load_content(content)
     assert raw.problems == ()
-    assert len(raw.entries) == 6
-    assert raw.files == 8
+    assert len(raw.entries) == 7
+    assert raw.files == 9
     assert raw.tags_path == "content/tags.yml"
     assert isinstance(raw.tags, LineDict)
     assert raw.tags.key_lines["mlops"] == 2
     assert [e.slug for e in raw.entries][:2] == [
         "data-distribution-shifts",
-        "hidden-technical-debt",
+        "full-stack-deep-learning",
     ]
 
 
@@ -65,7 +65,7 @@ def test_files_that_are_not_entries_are_reported_one_line_each(
         "content/entries/pipe.md:1: file: is not a regular file (commit a real file)",
     ]
     assert "inside-link" in [e.slug for e in raw.entries]
-    assert raw.files == 2 + 6 + 6
+    assert raw.files == 2 + 7 + 6
 
 
 def test_a_vocabulary_or_entries_folder_linking_outside_is_refused(
@@ -97,7 +97,7 @@ def test_read_content_keeps_each_entry_file_as_bytes_unparsed(content: Path) -> 
     raw = read_content(content)
     assert raw.problems == ()  # reading is not parsing: the broken file is read fine
     assert raw.entries == ()
-    assert raw.files == 2 + 7
+    assert raw.files == 2 + 8
     broken = next(f for f in raw.entry_files if f.slug == "broken")
     assert (broken.path, broken.data) == ("content/entries/broken.md", b"no front matter\n")
     assert [f.path for f in raw.entry_files] == sorted(f.path for f in raw.entry_files)

@@ -47,11 +47,11 @@ def test_a_valid_catalog_exits_0_and_warnings_fail_only_with_strict(
 ) -> None:
     assert run(capsys, "check", "--content", "content") == (
         0,
-        f"{MISSING_SUMMARY}\nchecked 8 files: 0 errors, 1 warning\n",
+        f"{MISSING_SUMMARY}\nchecked 9 files: 0 errors, 1 warning\n",
     )
     code, out = run(capsys, "check", "--content", "content", "--strict")
     assert code == 1
-    assert out.endswith("checked 8 files: 0 errors, 1 warning\n")
+    assert out.endswith("checked 9 files: 0 errors, 1 warning\n")
 
 
 def test_a_clean_catalog_passes_strict(content: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -59,7 +59,7 @@ def test_a_clean_catalog_passes_strict(content: Path, capsys: pytest.CaptureFixt
     summary.write_text(summary.read_text() + "The paper that named ML technical debt.\n")
     assert run(capsys, "check", "--content", "content", "--strict") == (
         0,
-        "checked 8 files: no problems\n",
+        "checked 9 files: no problems\n",
     )
 
 
@@ -76,7 +76,7 @@ def test_every_problem_is_printed_sorted_then_the_summary(
         " an unquoted yes, no, on or off as true (put it in quotes)",
         "content/entries/title-number.md:2: title: must be text, not the number 1984"
         " (put it in quotes)",
-        "checked 10 files: 3 errors, 1 warning",
+        "checked 11 files: 3 errors, 1 warning",
     ]
 
 
@@ -101,7 +101,7 @@ def test_json_format_is_one_document_for_tools(
     code, out = run(capsys, "check", "--content", "content", "--format", "json")
     assert code == 1
     document = json.loads(out)
-    assert (document["files"], document["errors"], document["warnings"]) == (10, 3, 1)
+    assert (document["files"], document["errors"], document["warnings"]) == (11, 3, 1)
     assert document["problems"][3] == {
         "path": "content/entries/title-number.md",
         "line": 2,
@@ -139,7 +139,7 @@ def test_python_dash_m_runs_the_checker_end_to_end(content: Path) -> None:
         check=False,
     )
     assert result.returncode == 1
-    assert result.stdout == f"{MISSING_SUMMARY}\nchecked 8 files: 0 errors, 1 warning\n"
+    assert result.stdout == f"{MISSING_SUMMARY}\nchecked 9 files: 0 errors, 1 warning\n"
     assert result.stderr == ""
 
 
@@ -152,7 +152,7 @@ def test_a_run_under_a_profiler_ends_as_python_does_so_the_profile_is_written(
         [*command, "check", "--content", "content"], capture_output=True, text=True, check=False
     )
     assert result.returncode == 0, result.stderr
-    assert "checked 8 files" in result.stdout
+    assert "checked 9 files" in result.stdout
     assert pstats.Stats(str(profile)).get_stats_profile().func_profiles
 
 

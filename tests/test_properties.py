@@ -20,7 +20,16 @@ from hypothesis import strategies as st
 from readinglist.catalog.check import validate
 from readinglist.catalog.fastyaml import Unsure, parse_plain
 from readinglist.catalog.frontmatter import parse_entry
-from readinglist.catalog.model import FIELD_NAMES
+from readinglist.catalog.model import (
+    FIELD_NAMES,
+    KINDS,
+    UNDATED_KINDS,
+    Catalog,
+    Entry,
+    PublicationDate,
+    Tag,
+    newest_first,
+)
 from readinglist.catalog.read import RawContent, load_content
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data
@@ -42,6 +51,7 @@ scalars = st.one_of(
     st.text(max_size=30),
     st.dates().map(datetime.date.isoformat),
     st.from_regex(r"[0-9]{4}-[0-9]{2}-[0-9]{2}( [0-9:]{8})?", fullmatch=True),
+    st.from_regex(r"[0-9]{1,5}([-/.][0-9]{1,2}){0,2}", fullmatch=True),  # partial, or nearly
     st.sampled_from(["mlops", "Uber", "no", "on", "TODO", "https://example.com", "2023-02-30"]),
 )
 values = st.recursive(
@@ -265,3 +275,80 @@ def test_the_fast_url_check_agrees_with_urlsplit(url: str) -> None:
 def test_raw_content_type_is_what_validate_takes() -> None:
     assert isinstance(VOCABULARY, RawContent)
     assert VOCABULARY.problems == ()
+
+
+@st.composite
+def publication_dates(draw: st.DrawFn) -> PublicationDate:
+    """Any date the checker takes: a year, a month or a day, from 1800 to TODAY."""
+    day = draw(st.dates(min_value=datetime.date(1800, 1, 1), max_value=TODAY))
+    precision = draw(st.sampled_from(["year", "month", "day"]))
+    if precision == "year":
+        return PublicationDate(day.year)
+    return PublicationDate(day.year, day.month, day.day if precision == "day" else None)
+
+
+def entry_text(kind: str, date: str | None) -> bytes:
+    dated = f"date: {date}\n" if date is not None else ""
+    return (
+        "---\ntitle: Rules of Machine Learning\n"
+        "url: https://developers.google.com/machine-learning/guides/rules-of-ml\n"
+        f"{dated}tags: [mlops]\nkind: {kind}\nadded: 2026-11-01\n---\nA summary.\n"
+    ).encode()
+
+
+@EXAMPLES
+@given(publication_dates(), st.booleans())
+def test_a_date_at_any_precision_is_read_back_exactly(date: PublicationDate, quoted: bool) -> None:
+    written = f"'{date.isoformat()}'" if quoted else date.isoformat()
+    entry, _ = parse_entry(entry_text("paper", written), PATH, "generated")
+    raw = dataclasses.replace(VOCABULARY, entries=(entry,) if entry else ())
+    result = validate(raw, TODAY)
+    assert [p for p in result.problems if p.path == PATH] == []
+    assert result.catalog.by_slug["generated"].date == date
+    assert PublicationDate.fromisoformat(date.isoformat()) == date
+    assert date.first_day() <= TODAY
+
+
+@EXAMPLES
+@given(st.sampled_from(KINDS))
+def test_an_undated_entry_is_valid_and_warned_about_only_when_it_should_have_a_date(
+    kind: str,
+) -> None:
+    problems, in_catalog = check_one(entry_text(kind, None))
+    assert in_catalog
+    warned = [p for p in problems if p.field == "date"]
+    assert [p.severity for p in warned] == ([] if kind in UNDATED_KINDS else ["warning"])
+
+
+ENTRY = Entry("e", "E", "https://e.test/", None, ("mlops",))
+VOCABULARY_TAGS = {"mlops": Tag("mlops", "MLOps", "Running ML in production.")}
+
+
+@EXAMPLES
+@given(
+    st.lists(
+        st.tuples(st.none() | publication_dates(), st.none() | st.dates(max_value=TODAY)),
+        max_size=12,
+    )
+)
+def test_newest_first_is_one_order_for_any_mix_of_precisions_and_undated(
+    drawn: list[tuple[PublicationDate | None, datetime.date | None]],
+) -> None:
+    catalog = Catalog.build(
+        [
+            dataclasses.replace(
+                ENTRY, slug=f"e{i:02d}", date=date, added=added, path=f"e{i:02d}.md"
+            )
+            for i, (date, added) in enumerate(drawn)
+        ],
+        VOCABULARY_TAGS,
+        {},
+    )
+    entries = catalog.entries
+    assert newest_first(list(reversed(entries))) == entries  # one order, whatever came in
+    dated = [e for e in entries if e.date is not None]
+    assert entries[: len(dated)] == tuple(dated)  # the undated come last
+    keys = [e.date.sort_key for e in dated if e.date is not None]
+    assert keys == sorted(keys, reverse=True)
+    assert sum(len(v) for v in catalog.by_year.values()) == len(dated)
+    assert len(catalog.undated) == len(entries) - len(dated)

@@ -293,8 +293,8 @@ def test_a_feed_summary_is_escaped_html(files: dict[str, bytes]) -> None:
 
 def test_lists_paginate_with_prev_and_next(catalog: Catalog) -> None:
     files = render_site(catalog, SiteConfig(page_size=2))
-    assert {"index.html", "page/2/index.html", "page/3/index.html"} <= set(files)
-    assert "page/4/index.html" not in files
+    assert {"index.html", "page/2/index.html", "page/4/index.html"} <= set(files)
+    assert "page/5/index.html" not in files
     middle = files["page/2/index.html"].decode()
     assert '<link rel="prev" href="/">' in middle
     assert '<link rel="next" href="/page/3/">' in middle
@@ -306,16 +306,16 @@ def test_lists_paginate_with_prev_and_next(catalog: Catalog) -> None:
 
 def test_a_long_list_links_the_first_last_and_nearby_pages(catalog: Catalog) -> None:
     files = render_site(catalog, SiteConfig(page_size=1))
-    assert "page/6/index.html" in files and "page/7/index.html" not in files
+    assert "page/7/index.html" in files and "page/8/index.html" not in files
 
     def numbers(path: str) -> list[str]:
         pages = files[path].decode().split('<nav class="pages"', 1)[1].split("</nav>", 1)[0]
         return re.findall(r"<li>(?:<a[^>]*>)?(\d+|…)", pages)
 
-    assert numbers("index.html") == ["1", "2", "3", "…", "6"]
-    assert numbers("page/3/index.html") == ["1", "2", "3", "4", "5", "6"]
-    assert numbers("page/6/index.html") == ["1", "…", "4", "5", "6"]
-    assert '<a aria-current="page" href="/page/6/">6</a>' in files["page/6/index.html"].decode()
+    assert numbers("index.html") == ["1", "2", "3", "…", "7"]
+    assert numbers("page/3/index.html") == ["1", "2", "3", "4", "5", "6", "7"]
+    assert numbers("page/7/index.html") == ["1", "…", "5", "6", "7"]
+    assert '<a aria-current="page" href="/page/7/">7</a>' in files["page/7/index.html"].decode()
 
 
 def test_the_real_catalog_size_fits_on_one_page(files: dict[str, bytes]) -> None:
@@ -372,3 +372,26 @@ def test_nothing_is_requested_from_another_host(files: dict[str, bytes]) -> None
 
 def test_rendering_is_deterministic(catalog: Catalog) -> None:
     assert render_site(catalog, SiteConfig()) == render_site(catalog, SiteConfig())
+
+
+def test_each_precision_shows_what_is_known_and_an_undated_entry_no_date(
+    files: dict[str, bytes],
+) -> None:
+    def published(slug: str) -> str:
+        page = files[f"entries/{slug}/index.html"].decode()
+        return page.split("<dt data-pagefind-ignore>Published</dt>", 1)[1].split("</dd>", 1)[0]
+
+    assert '<time datetime="2015" data-pagefind-sort="date:2015">2015</time>' in published(
+        "hidden-technical-debt"
+    )
+    linkedin = published("scaling-ml-productivity-linkedin")
+    assert '<time datetime="2019-01" data-pagefind-sort="date:2019-01">Jan 2019</time>' in linkedin
+    assert ">5 Sep 2017</time>" in published("michelangelo")
+    undated = published("full-stack-deep-learning")
+    assert "<time" not in undated and 'data-pagefind-filter="year:undated"' in undated
+    assert "Hidden Technical Debt" in files["years/2015/index.html"].decode()
+    assert "Scaling Machine Learning" in files["years/2019/index.html"].decode()
+    years = {path for path in files if path.startswith("years/")}
+    assert [p for p in years if "Full Stack" in files[p].decode()] == ["years/undated/index.html"]
+    assert '<a href="/years/undated/">undated</a>' in files["years/index.html"].decode()
+    assert '<option value="undated">undated</option>' in files["search/index.html"].decode()

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, Tag
+from readinglist.catalog.model import FIELD_NAMES, Catalog, Entry, PublicationDate, Tag
 from readinglist.cli import main
 from readinglist.config import SiteConfig
 from readinglist.site.exports import (
@@ -44,11 +44,11 @@ def test_markdown_has_a_section_per_tag_in_name_order_with_contents(catalog: Cat
     assert headings == ["Contents", "Feature store", "MLOps", "Monitoring", "Real-time ML"]
     assert _section(text, "Contents") == [
         "- [Feature store](#feature-store) (2)",
-        "- [MLOps](#mlops) (5)",
+        "- [MLOps](#mlops) (6)",
         "- [Monitoring](#monitoring) (2)",
         "- [Real-time ML](#real-time-ml) (2)",
     ]
-    assert "6 entries in 4 tags" in text
+    assert "7 entries in 4 tags" in text
 
 
 def test_markdown_lists_entries_newest_first_within_a_tag(catalog: Catalog) -> None:
@@ -60,14 +60,17 @@ def test_markdown_lists_entries_newest_first_within_a_tag(catalog: Catalog) -> N
         "Scaling Machine Learning Productivity at LinkedIn",
         "Meet Michelangelo, Uber's Machine Learning Platform",
         "Hidden Technical Debt in Machine Learning Systems",
+        "Full Stack Deep Learning",
     ]
     assert lines[2] == (
         "- [Scaling Machine Learning Productivity at LinkedIn]"
         "(https://engineering.linkedin.com/blog/2019/01/scaling-machine-learning-productivity-at-linkedin)"
-        " (2019-01-03, LinkedIn, article)"
+        " (2019-01, LinkedIn, article)"
         " - LinkedIn's Pro-ML programme: one toolchain from features to monitoring."
     )
-    assert lines[4].endswith("(2015-12-07, paper)")
+    # Each date as precisely as it is known; an undated entry shows none.
+    assert lines[4].endswith("(2015, paper)")
+    assert "(course) - A course on building" in lines[5]
 
 
 def test_markdown_shows_hostile_text_as_text(catalog: Catalog) -> None:
@@ -104,7 +107,7 @@ def test_csv_never_starts_a_cell_like_a_formula() -> None:
         slug="formula",
         title='=HYPERLINK("http://evil.test")',
         url="https://example.org/a",
-        date=datetime.date(2020, 1, 1),
+        date=PublicationDate(2020, 1, 1),
         tags=("t",),
         summary="+1 for this",
     )
@@ -173,7 +176,22 @@ def test_entry_fields_are_the_file_name_the_front_matter_and_the_summary(
 
 def test_catalog_json_has_one_item_a_line(catalog: Catalog) -> None:
     first, *lines = catalog_json(catalog).splitlines()
-    assert first == '{"version": 1,'
+    assert first == '{"version": 2,'
     items = [json.loads(line.rstrip(",")) for line in lines if line.startswith("{")]
     document = catalog_document(catalog)
     assert items == [*document["entries"], *document["tags"], *document["companies"]]
+
+
+def test_each_export_writes_a_date_to_its_precision_and_none_as_empty(catalog: Catalog) -> None:
+    expected = {
+        "michelangelo": "2017-09-05",
+        "scaling-ml-productivity-linkedin": "2019-01",
+        "hidden-technical-debt": "2015",
+        "full-stack-deep-learning": None,
+    }
+    documents = {e["slug"]: e for e in catalog_document(catalog)["entries"]}
+    assert {slug: documents[slug]["date"] for slug in expected} == expected
+    rows = {r["slug"]: r for r in csv.DictReader(io.StringIO(catalog_csv(catalog), newline=""))}
+    assert {slug: rows[slug]["date"] for slug in expected} == {
+        slug: date or "" for slug, date in expected.items()
+    }

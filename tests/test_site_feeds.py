@@ -3,6 +3,7 @@ robots.txt tell search engines about every page."""
 
 from __future__ import annotations
 
+import re
 import xml.etree.ElementTree as ET
 from typing import Any
 
@@ -63,6 +64,24 @@ def test_every_feed_parses_and_carries_ids_dates_and_links(any_site: ServedSite)
             assert entry_links["alternate"][0].startswith("https://")
             assert entry_links["related"][0].startswith(any_site.at("entries/"))
             assert fetch(entry_links["related"][0]).status == 200
+
+
+RFC_3339 = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(?:\.\d+)?(?:Z|[+-]\d{2}:\d{2})")
+
+
+def test_every_precision_and_no_date_give_valid_rfc_3339_times(site: ServedSite) -> None:
+    text = fetch(site.at("feed.xml")).body.decode()
+    times = re.findall(r"<(published|updated)>([^<]*)</", text)
+    assert times and all(RFC_3339.fullmatch(when) for _, when in times), times
+    parsed = {e.title: e for e in parse_feed(site.at("feed.xml")).entries}
+    # A year or a month is the first instant of its span; an undated entry's time is
+    # the day it was added, never a date of its own.
+    assert parsed["Hidden Technical Debt in Machine Learning Systems"].published.startswith(
+        "2015-01-01T00:00:00"
+    )
+    linkedin = parsed["Scaling Machine Learning Productivity at LinkedIn"]
+    assert linkedin.published.startswith("2019-01-01T00:00:00")
+    assert parsed["Full Stack Deep Learning"].published.startswith("2026-11-03T00:00:00")
 
 
 def test_a_tag_feed_lists_that_tags_entries_newest_first(site: ServedSite) -> None:

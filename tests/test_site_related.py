@@ -9,7 +9,7 @@ from pathlib import Path
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from readinglist.catalog.model import Catalog, Entry, Tag
+from readinglist.catalog.model import Catalog, Entry, PublicationDate, Tag
 from readinglist.site.related import related_entries, related_inputs, related_of
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -51,7 +51,11 @@ def test_related_entries_are_those_sharing_the_most_tags(
 ) -> None:
     entries = [
         Entry(
-            f"e{i}", f"E{i}", f"https://e{i}.test/", TODAY - datetime.timedelta(days), tuple(tags)
+            f"e{i}",
+            f"E{i}",
+            f"https://e{i}.test/",
+            PublicationDate.of_day(TODAY - datetime.timedelta(days)),
+            tuple(tags),
         )
         for i, (days, tags) in enumerate(drawn)
     ]

@@ -10,7 +10,7 @@ from urllib.parse import urlsplit
 import pytest
 from markupsafe import Markup
 
-from readinglist.catalog.model import Catalog
+from readinglist.catalog.model import Catalog, PublicationDate
 from readinglist.site.markup import body_key
 from readinglist.site.views import (
     Term,
@@ -29,7 +29,7 @@ TODAY = datetime.date(2026, 11, 24)
 
 
 def test_a_date_reads_the_same_in_every_locale() -> None:
-    assert day_text(datetime.date(2022, 2, 7)) == "7 Feb 2022"
+    assert day_text(PublicationDate(2022, 2, 7)) == "7 Feb 2022"
     shown = shown_date(datetime.date(2017, 12, 31))
     assert (shown.iso, shown.text, shown.atom) == (
         "2017-12-31",
@@ -38,10 +38,23 @@ def test_a_date_reads_the_same_in_every_locale() -> None:
     )
 
 
+def test_a_date_shows_exactly_what_is_known() -> None:
+    # Atom has no partial time: a year or month is the first instant of its span.
+    shown = [
+        shown_date(PublicationDate.fromisoformat(t)) for t in ("2015", "2015-12", "2015-12-07")
+    ]
+    assert [(s.iso, s.text, s.atom) for s in shown] == [
+        ("2015", "2015", "2015-01-01T00:00:00Z"),
+        ("2015-12", "Dec 2015", "2015-12-01T00:00:00Z"),
+        ("2015-12-07", "7 Dec 2015", "2015-12-07T00:00:00Z"),
+    ]
+
+
 def test_an_entry_view_has_everything_a_template_shows(catalog: Catalog) -> None:
     entry = catalog.by_slug["michelangelo"]
     view = entry_view(entry, catalog, {body_key(entry.summary): "<p>Built <em>once</em></p>"})
     assert view.host == "uber.com"  # www.uber.com
+    assert view.date is not None
     assert view.date.text == "5 Sep 2017"
     assert view.year == 2017
     assert view.company == Term("uber", "Uber")

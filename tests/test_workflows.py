@@ -188,10 +188,10 @@ SUMMARY = ("ci.yml", "check", "List the problems in the job summary")
 def test_check_steps_pass_a_valid_catalog(checkout: Path) -> None:
     result = run_step(step(*CHECK), checkout)
     assert result.returncode == 0, result.stdout
-    assert result.stdout.splitlines()[-1] == "checked 8 files: 0 errors, 1 warning"
+    assert result.stdout.splitlines()[-1] == "checked 9 files: 0 errors, 1 warning"
     assert run_step(step(*SUMMARY), checkout).returncode == 0
     summary = (checkout / "step-summary.md").read_text()
-    assert summary.startswith("### Catalog check: checked 8 files: 0 errors, 1 warning\n")
+    assert summary.startswith("### Catalog check: checked 9 files: 0 errors, 1 warning\n")
 
 
 def test_check_steps_annotate_a_broken_entry_and_list_it_in_plain_words(checkout: Path) -> None:

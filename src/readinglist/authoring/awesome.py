@@ -14,6 +14,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from readinglist.catalog.model import Precision, PublicationDate
 from readinglist.catalog.read import decode
 from readinglist.problems import Problem
 
@@ -29,7 +30,18 @@ _META_LINE_RE = re.compile(
     r"^\s*(?:[-*+]\s+)?(?P<key>date|tags|company)\s*:\s*(?P<value>.*?)\s*(?:<br\s*/?>\s*)*$",
     re.IGNORECASE,
 )
-_DATE_FORMATS = ("%Y-%m-%d", "%b %d, %Y", "%B %d, %Y", "%d %b %Y", "%d %B %Y")
+_DATE_FORMATS: tuple[tuple[str, Precision], ...] = (
+    ("%Y-%m-%d", "day"),
+    ("%b %d, %Y", "day"),
+    ("%B %d, %Y", "day"),
+    ("%d %b %Y", "day"),
+    ("%d %B %Y", "day"),
+    ("%Y-%m", "month"),
+    ("%b %Y", "month"),
+    ("%B %Y", "month"),
+)
+"""Forms lists and contributors write dates in, and how much each one says."""
+_YEAR_RE = re.compile(r"\d{4}")
 _PAPER_HOSTS = {"arxiv.org", "openreview.net", "proceedings.neurips.cc", "ieeexplore.ieee.org"}
 _THREAD_HOSTS = {"twitter.com", "x.com", "mobile.twitter.com", "mobile.x.com"}
 _VIDEO_HOSTS = {"youtube.com", "m.youtube.com", "youtu.be"}
@@ -105,14 +117,21 @@ def parse_list(text: str, source: str) -> tuple[list[ListItem], list[Problem]]:
     return items, problems
 
 
-def parse_day(text: str) -> datetime.date | None:
-    """``Mar 22, 2023``, ``March 22, 2023``, ``22 Mar 2023`` or ``2023-03-22``; else None."""
+def parse_date(text: str) -> PublicationDate | None:
+    """``2023``, ``Mar 2023``, ``March 2023``, ``2023-03``, ``Mar 22, 2023``, ``22 Mar 2023``
+    or ``2023-03-22``, to the precision written: a missing day or month is never filled in."""
     cleaned = " ".join(text.replace(",", ", ").split()).replace(" ,", ",")
-    for pattern in _DATE_FORMATS:
+    if _YEAR_RE.fullmatch(cleaned):
+        return PublicationDate(int(cleaned))
+    for pattern, precision in _DATE_FORMATS:
         try:
-            return datetime.datetime.strptime(cleaned, pattern).date()
+            parsed = datetime.datetime.strptime(cleaned, pattern)
         except ValueError:
             continue
+        # strptime fills in the first day of the month; only what was written is kept.
+        return PublicationDate(
+            parsed.year, parsed.month, parsed.day if precision == "day" else None
+        )
     return None
 
 

@@ -15,11 +15,11 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-from readinglist.authoring.awesome import ListItem, guess_kind, parse_day, parse_list, read_list
+from readinglist.authoring.awesome import ListItem, guess_kind, parse_date, parse_list, read_list
 from readinglist.authoring.listed import Listed, already_listed, free_slug, taken_slugs
 from readinglist.authoring.writer import FieldValue, format_entry, write_entry_file
 from readinglist.catalog.check import validate
-from readinglist.catalog.model import MAX_TAGS
+from readinglist.catalog.model import MAX_TAGS, PublicationDate
 from readinglist.catalog.read import ENTRIES_DIR, RawContent, RawEntry, load_content, parse_entry
 from readinglist.catalog.urls import normalise_url, url_problem
 from readinglist.catalog.vocabulary import Vocabulary, did_you_mean, read_vocabulary
@@ -88,13 +88,13 @@ def _check_url(
         report.add(item.line, "url", message, "each resource appears once", skip=True)
 
 
-def _day(item: ListItem, report: _Report) -> datetime.date | None:
-    day = parse_day(item.date) if item.date else None
+def _day(item: ListItem, report: _Report) -> PublicationDate | None:
+    day = parse_date(item.date) if item.date else None
     if not item.date_line:
         hint = "add a Date: line; dates are never guessed"
         report.add(item.line, "date", "is missing", hint, skip=True)
     elif day is None:
-        hint = "write Date: Mar 22, 2023 or Date: 2023-03-22"
+        hint = "write Date: 2023, Mar 2023, 2023-03, Mar 22, 2023 or 2023-03-22"
         report.add(item.date_line, "date", f"'{item.date}' is not a date", hint, skip=True)
     return day
 

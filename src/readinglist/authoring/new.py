@@ -16,11 +16,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from readinglist.authoring.awesome import parse_date
 from readinglist.authoring.fetch import PageFacts
 from readinglist.authoring.listed import already_listed
 from readinglist.authoring.writer import FieldValue, format_entry, write_entry_file
 from readinglist.catalog.check import validate
-from readinglist.catalog.model import KINDS
+from readinglist.catalog.model import KINDS, PublicationDate
 from readinglist.catalog.read import ENTRIES_DIR, RawContent, load_content, parse_entry
 from readinglist.catalog.urls import slugify, url_problem
 from readinglist.catalog.vocabulary import Vocabulary, did_you_mean, read_vocabulary
@@ -28,10 +29,10 @@ from readinglist.problems import Problem
 
 ASKED_FIELDS: tuple[str, ...] = ("title", "date", "tags", "company", "kind")
 """What ``new`` fills in besides the URL, in the order it asks."""
-REQUIRED_ASKED: frozenset[str] = frozenset({"title", "date", "tags"})
+REQUIRED_ASKED: frozenset[str] = frozenset({"title", "tags"})
+"""A living resource has no date: whether one is missing is the checker's to say."""
 _OPTION_HINTS = {
     "title": 'give --title "..."',
-    "date": "give --date YYYY-MM-DD, the day it was published",
     "tags": "give --tags a,b with tags from content/tags.yml",
 }
 
@@ -115,6 +116,12 @@ def split_list(typed: str) -> list[str]:
     return [part.strip() for part in typed.split(",") if part.strip()]
 
 
+def _date_or_text(text: str) -> PublicationDate | str:
+    # A date in a form people write is kept to its precision; anything else stays text
+    # for the checker to report on, and an empty answer leaves the entry undated.
+    return parse_date(text) or text.strip()
+
+
 def _day_or_text(text: str) -> datetime.date | str:
     # A day is written as one; anything else stays text for the checker to report on.
     try:
@@ -136,7 +143,7 @@ def canonical_fields(values: Mapping[str, str], vocabulary: Vocabulary) -> dict[
     return {
         "title": " ".join(values.get("title", "").split()),
         "url": values["url"].strip(),
-        "date": _day_or_text(values.get("date", "")),
+        "date": _date_or_text(values.get("date", "")),
         "tags": tags,
         "company": company.name if company is not None else typed_company,
         "kind": values.get("kind", "").strip().lower(),
@@ -203,7 +210,10 @@ def _field_help(field: str, vocabulary: Vocabulary) -> str:
     if field == "title":
         return "the resource's own title"
     if field == "date":
-        return "the day it was published, YYYY-MM-DD"
+        return (
+            "when it was published, as precisely as known: 2019, Mar 2019, 2019-03 or"
+            " 2019-03-22; empty for a website, repository, course or newsletter"
+        )
     if field == "tags":
         return "comma-separated, from: " + ", ".join(sorted(vocabulary.tags))
     if field == "company":

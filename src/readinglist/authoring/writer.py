@@ -11,11 +11,12 @@ from pathlib import Path
 
 import yaml
 
-from readinglist.catalog.model import FIELDS
+from readinglist.catalog.model import FIELDS, PublicationDate
 from readinglist.problems import Problem
 
-FieldValue = str | datetime.date | Sequence[str] | None
-"""What a front-matter field holds before it is written: text, a day or a list of text."""
+FieldValue = str | datetime.date | PublicationDate | Sequence[str] | None
+"""What a front-matter field holds before it is written: text, a day, a publication date
+or a list of text."""
 
 
 def format_entry(fields: Mapping[str, FieldValue], summary: str = "") -> str:
@@ -29,7 +30,11 @@ def format_entry(fields: Mapping[str, FieldValue], summary: str = "") -> str:
         value = fields.get(spec.name)
         if value is None or (not isinstance(value, datetime.date) and not value):
             continue
-        if isinstance(value, str | datetime.date):
+        if isinstance(value, PublicationDate):
+            # Unquoted, as contributors write it: YAML reads 2019 as a number, which the
+            # checker takes as a year.
+            lines.append(f"{spec.name}: {value.isoformat()}\n")
+        elif isinstance(value, str | datetime.date):
             # One key at a time in block style: a mapping of scalars alone would
             # otherwise come out as a single `{...}` line.
             lines.append(_dump_yaml({spec.name: value}, flow=False))

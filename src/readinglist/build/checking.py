@@ -35,8 +35,9 @@ With two idle cores, two processes read and check 10,000 entry files in about
 0.24 s instead of 0.41 s; the checks across entries and the title search
 (about 0.2 s) stay in one process, and sending the checks back costs 0.05 s.
 On a machine whose cores are busy, a second process gains nothing."""
-MEMORY_FORMAT = "readinglist check memory 1"
-"""Written first in a saved memory; a file without it is some other file."""
+MEMORY_FORMAT = "readinglist check memory 2"
+"""Written first in a saved memory; a file without it is some other file. Raised when the
+checked data changes shape (2: an entry's date is a PublicationDate or None)."""
 
 FileKey = tuple[str, bytes]
 """An entry file's path and the SHA-256 of its bytes."""
@@ -227,6 +228,7 @@ class _PlainUnpickler(pickle.Unpickler):
             ("builtins", "frozenset"),
             ("readinglist.problems", "Problem"),
             ("readinglist.catalog.model", "Entry"),
+            ("readinglist.catalog.model", "PublicationDate"),
             ("readinglist.catalog.model", "Tag"),
             ("readinglist.catalog.model", "Company"),
             ("readinglist.catalog.fields", "FileCheck"),

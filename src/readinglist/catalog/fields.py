@@ -11,6 +11,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from readinglist.catalog.dates import publication_date
 from readinglist.catalog.frontmatter import RawEntry, parse_entry
 from readinglist.catalog.model import FIELD_NAMES, KINDS, MAX_TAGS, Entry
 from readinglist.catalog.urls import MAX_SLUG_LENGTH, SLUG_RE, slugify
@@ -71,10 +72,10 @@ def check_entry(raw: RawEntry, vocabulary: Vocabulary, today: datetime.date) -> 
     title = _title(out, path, fields)
     found = url_field(out, path, fields, "url")
     url, url_key = found if found is not None else (None, None)
-    date = _date(out, path, fields, "date", True, today)
     tags = _tags(out, path, fields, vocabulary)
     company = _company(out, path, fields, vocabulary)
     kind = _kind(out, path, fields)
+    date = publication_date(out, path, fields, kind, today)
     authors = _authors(out, path, fields)
     added = _date(out, path, fields, "added", False, today)
     summary = _summary(out, raw)
@@ -85,7 +86,7 @@ def check_entry(raw: RawEntry, vocabulary: Vocabulary, today: datetime.date) -> 
     problems = tuple(out)
     if any(p.severity == "error" for p in problems):
         return FileCheck(path, None, problems, url_key, tags)
-    if title is None or url is None or date is None or kind is None:
+    if title is None or url is None or kind is None:
         # Unreachable: each of these adds an error when it is None.
         return FileCheck(path, None, problems, url_key, tags)
     entry = Entry(raw.slug, title, url, date, tags, company, kind, authors, added, summary, path)

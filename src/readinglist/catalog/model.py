@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Literal
 
 KINDS: tuple[str, ...] = (
     "article",
@@ -68,10 +69,12 @@ FIELDS: tuple[FieldDoc, ...] = (
     ),
     FieldDoc(
         "date",
-        True,
-        "YYYY-MM-DD",
-        "When the resource was published; where that is unknown, the date the list that"
-        " brought it in gives. Never a guess.",
+        False,
+        "YYYY, YYYY-MM or YYYY-MM-DD",
+        "When the resource was published, to the precision known from the resource itself:"
+        " a year, a month or a day. Never a guess, and never a list's own date. Left out for"
+        " a living resource (a website, repository, course or newsletter); the checker"
+        " warns when another kind has none.",
         "date: 2022-09-12",
     ),
     FieldDoc(
@@ -107,7 +110,8 @@ FIELDS: tuple[FieldDoc, ...] = (
         False,
         "YYYY-MM-DD",
         "The day the entry joined this list; `readinglist new` fills it in. It drives"
-        " the What's new page.",
+        " the What's new page, and stands in where an undated entry needs a day: its"
+        " order among the undated and its time in feeds. An undated entry must have it.",
         "added: 2026-11-24",
     ),
 )
@@ -115,6 +119,69 @@ FIELDS: tuple[FieldDoc, ...] = (
 
 FIELD_NAMES: tuple[str, ...] = tuple(f.name for f in FIELDS)
 REQUIRED_FIELDS: tuple[str, ...] = tuple(f.name for f in FIELDS if f.required)
+
+
+Precision = Literal["year", "month", "day"]
+"""How much of a publication date is known."""
+
+UNDATED_KINDS: frozenset[str] = frozenset({"website", "repository", "course", "newsletter"})
+"""Living resources: no single publication date, so an entry of these kinds may have none;
+any other kind without a date gets a warning."""
+
+
+@dataclass(frozen=True)
+class PublicationDate:
+    """When a resource was published, as precisely as the facts go: a year, a month or a day.
+
+    Ordered by :attr:`sort_key`: a date known to the year sorts as the start of that year,
+    before every known month and day in it; a month, before its known days. Newest first,
+    ``2015`` therefore follows everything of 2015 that is known more precisely.
+    """
+
+    year: int
+    month: int | None = None
+    """1 to 12; None when only the year is known."""
+    day: int | None = None
+    """A day of the month; None unless the day is known (and then the month is too)."""
+
+    @classmethod
+    def fromisoformat(cls, text: str) -> PublicationDate:
+        """``2015``, ``2015-12`` or ``2015-12-07``; ValueError for anything else or a day
+        that does not exist."""
+        parts = text.split("-")
+        if not 1 <= len(parts) <= 3 or not all(p.isascii() and p.isdigit() for p in parts):
+            raise ValueError(f"not YYYY, YYYY-MM or YYYY-MM-DD: {text!r}")
+        if [len(p) for p in parts] != [4, 2, 2][: len(parts)]:
+            raise ValueError(f"not YYYY, YYYY-MM or YYYY-MM-DD: {text!r}")
+        numbers = [int(p) for p in parts]
+        # datetime.date checks the month and the day against the calendar.
+        datetime.date(numbers[0], *[*numbers[1:], 1, 1][:2])
+        return cls(*numbers)
+
+    @classmethod
+    def of_day(cls, day: datetime.date) -> PublicationDate:
+        return cls(day.year, day.month, day.day)
+
+    @property
+    def precision(self) -> Precision:
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    def isoformat(self) -> str:
+        """As front matter and exports write it: ``2015``, ``2015-12``, ``2015-12-07``."""
+        text = f"{self.year:04d}"
+        if self.month is not None:
+            text += f"-{self.month:02d}"
+        if self.day is not None:
+            text += f"-{self.day:02d}"
+        return text
+
+    def first_day(self) -> datetime.date:
+        """The first day the date may stand for: where a format needs a whole day."""
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    @property
+    def sort_key(self) -> tuple[int, int, int]:
+        return self.year, self.month or 0, self.day or 0
 
 
 @dataclass(frozen=True)
@@ -155,8 +222,8 @@ class Entry:
     """The resource's own title."""
     url: str
     """Absolute http(s) URL of the resource."""
-    date: datetime.date
-    """Publication date, or the date the source list gives; never invented."""
+    date: PublicationDate | None
+    """Publication date to the precision known; None for an undated living resource."""
     tags: tuple[str, ...]
     """Canonical tag ids, in the order the entry lists them."""
     company: str | None = None
@@ -173,13 +240,25 @@ class Entry:
     """The source file, for messages."""
 
     @property
-    def year(self) -> int:
-        return self.date.year
+    def year(self) -> int | None:
+        return self.date.year if self.date else None
+
+
+_NO_DAY = datetime.date.min
+
+
+def _newest_key(entry: Entry) -> tuple[bool, tuple[int, int, int], datetime.date]:
+    # Dated entries first, by date; then the undated, by the day they were added.
+    if entry.date is not None:
+        return True, entry.date.sort_key, _NO_DAY
+    return False, (0, 0, 0), entry.added or _NO_DAY
 
 
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
-    """Newest date first; within a day by slug, so order never depends on the file system."""
-    return tuple(sorted(sorted(entries, key=lambda e: e.slug), key=lambda e: e.date, reverse=True))
+    """Newest date first, as :class:`PublicationDate` orders dates; then undated entries,
+    the latest added first; ties by slug, so order never depends on the file system."""
+    by_slug = sorted(entries, key=lambda e: e.slug)
+    return tuple(sorted(by_slug, key=_newest_key, reverse=True))
 
 
 def _index(
@@ -207,7 +286,9 @@ class Catalog:
     by_company: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     """Company id to its entries, newest first; only companies that have entries."""
     by_year: Mapping[int, tuple[Entry, ...]] = field(default_factory=dict)
-    """Publication year to its entries, newest year first."""
+    """Publication year to its entries, newest year first; undated entries are in none."""
+    undated: tuple[Entry, ...] = ()
+    """Entries without a publication date, in catalog order."""
     by_kind: Mapping[str, tuple[Entry, ...]] = field(default_factory=dict)
     """Kind to its entries, in the order of :data:`KINDS`."""
     by_slug: Mapping[str, Entry] = field(default_factory=dict)
@@ -228,7 +309,8 @@ class Catalog:
         by_year: dict[int, list[Entry]] = {}
         by_kind: dict[str, list[Entry]] = {}
         for entry in ordered:
-            by_year.setdefault(entry.year, []).append(entry)
+            if entry.date is not None:
+                by_year.setdefault(entry.date.year, []).append(entry)
             by_kind.setdefault(entry.kind, []).append(entry)
         return cls(
             entries=ordered,
@@ -239,6 +321,7 @@ class Catalog:
                 ordered, {e.slug: (e.company,) if e.company else () for e in ordered}
             ),
             by_year={y: tuple(by_year[y]) for y in sorted(by_year, reverse=True)},
+            undated=tuple(e for e in ordered if e.date is None),
             by_kind={k: tuple(by_kind[k]) for k in KINDS if k in by_kind},
             by_slug={e.slug: e for e in ordered},
         )

@@ -27,7 +27,9 @@ def add_new(commands: Commands) -> None:
     )
     parser.add_argument("url", metavar="URL", help="the resource's address, http(s)")
     parser.add_argument("--title", default="", help="the resource's own title")
-    parser.add_argument("--date", default="", help="publication day, YYYY-MM-DD")
+    parser.add_argument(
+        "--date", default="", help="when it was published: 2019, Mar 2019, 2019-03 or 2019-03-22"
+    )
     parser.add_argument(
         "--tags",
         default="",

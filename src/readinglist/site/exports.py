@@ -18,13 +18,14 @@ import re
 from collections.abc import Callable
 from typing import Any
 
-from readinglist.catalog.model import FIELD_NAMES, Catalog, Company, Entry, Tag
+from readinglist.catalog.model import FIELD_NAMES, Catalog, Company, Entry, PublicationDate, Tag
 from readinglist.config import SiteConfig
 from readinglist.problems import markdown_text
 from readinglist.site.markup import markdown_renderer
 
-SCHEMA_VERSION = 1
-"""Raised when a field changes meaning or disappears; new fields do not raise it."""
+SCHEMA_VERSION = 2
+"""Raised when a field changes meaning or disappears; new fields do not raise it.
+2: ``date`` is ``YYYY``, ``YYYY-MM`` or ``YYYY-MM-DD``, as precisely as it is known, or null."""
 
 
 ENTRY_FIELDS: tuple[str, ...] = ("slug", *FIELD_NAMES, "summary")
@@ -34,8 +35,8 @@ A new front-matter field joins both exports with no change here."""
 
 
 def _plain(value: object) -> object:
-    """A field's value as JSON has it: dates as ``YYYY-MM-DD``, tuples as lists."""
-    if isinstance(value, datetime.date):
+    """A field's value as JSON has it: dates in ISO form to their precision, tuples as lists."""
+    if isinstance(value, datetime.date | PublicationDate):
         return value.isoformat()
     if isinstance(value, tuple):
         return list(value)
@@ -189,9 +190,10 @@ def catalog_markdown(
 def markdown_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) -> str:
     """An entry's line in :func:`catalog_markdown`, under each of its tags."""
     company = catalog.companies.get(entry.company or "")
-    facts = [entry.date.isoformat(), entry.kind]
+    facts = [entry.date.isoformat()] if entry.date else []
+    facts.append(entry.kind)
     if company is not None:
-        facts.insert(1, company.name)
+        facts.insert(len(facts) - 1, company.name)
     line = f"- [{markdown_text(entry.title)}]({_markdown_url(entry.url)})"
     line += f" ({markdown_text(', '.join(facts))})"
     summary = html.unescape(_TAG_RE.sub(" ", render(entry.summary)))

@@ -43,6 +43,16 @@ def top_tags(catalog: Catalog, count: int) -> tuple[TermLink, ...]:
     return tuple(TermLink(f"tags/{t}/", catalog.tags[t].name, n) for t, n in top)
 
 
+UNDATED = "undated"
+"""The years index's name for entries with no publication date, and their page's slug."""
+
+
+def per_year(catalog: Catalog) -> list[tuple[str, int]]:
+    """(year, entries) newest year first, then the undated, when there are any."""
+    rows = [(str(year), len(published)) for year, published in catalog.by_year.items()]
+    return rows + ([(UNDATED, len(catalog.undated))] if catalog.undated else [])
+
+
 def index_pages(catalog: Catalog) -> Iterator[HtmlPage]:
     """The pages that list every tag, company, year and kind."""
     tags, companies = catalog.tags, catalog.companies
@@ -70,8 +80,8 @@ def index_pages(catalog: Catalog) -> Iterator[HtmlPage]:
         (
             "years/",
             "Years",
-            "Resources by the year they were published.",
-            [TermLink(f"years/{y}/", str(y), len(p)) for y, p in catalog.by_year.items()],
+            "Resources by the year they were published; living resources are undated.",
+            [TermLink(f"years/{y}/", y, n) for y, n in per_year(catalog)],
         ),
         (
             "kinds/",
@@ -97,7 +107,7 @@ def stats_page(catalog: Catalog, config: SiteConfig) -> HtmlPage:
     top_tags = sorted(catalog.tag_counts().items(), key=_by_count)[:bars]
     top_companies = sorted(catalog.company_counts().items(), key=_by_count)[:bars]
     charts = (
-        ("chart-years", "Entries per year", [(str(y), len(p)) for y, p in catalog.by_year.items()]),
+        ("chart-years", "Entries per year", per_year(catalog)),
         ("chart-tags", "Top tags", [(tags[t].name, n) for t, n in top_tags]),
         ("chart-companies", "Top companies", [(companies[c].name, n) for c, n in top_companies]),
     )
@@ -118,7 +128,7 @@ def search_page(catalog: Catalog, config: SiteConfig) -> HtmlPage:
         tags=tuple(Term(t, catalog.tags[t].name) for t in catalog.by_tag),
         companies=tuple(Term(c, catalog.companies[c].name) for c in catalog.by_company),
         kinds=tuple(catalog.by_kind),
-        years=tuple(catalog.by_year),
+        years=tuple(year for year, _ in per_year(catalog)),
     )
     context = {
         "page_title": "Search",

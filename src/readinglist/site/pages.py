@@ -19,6 +19,7 @@ from typing import Any
 from readinglist.catalog.model import Catalog, Entry
 from readinglist.config import SiteConfig
 from readinglist.site.indexes import (
+    UNDATED,
     index_pages,
     redirect_pages,
     search_page,
@@ -38,6 +39,7 @@ from readinglist.site.views import (
     page_path,
     page_url,
     pager,
+    shown_date,
 )
 
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
@@ -150,7 +152,8 @@ def _entry_pages(site: _Site, related: Mapping[str, tuple[str, ...]]) -> Iterato
     views = site.views
     for entry in site.catalog.entries:
         view = views[entry.slug]
-        description = view.body.striptags() or f"{entry.title}: a {entry.kind} from {entry.year}."
+        known = f" from {entry.year}" if entry.date else ""
+        description = view.body.striptags() or f"{entry.title}: a {entry.kind}{known}."
         yield _html(
             site,
             f"entries/{entry.slug}/",
@@ -213,13 +216,15 @@ def _feed(
 
 
 def _last_change(entry: Entry, view: EntryView) -> str:
-    """When a feed says an entry was updated: published, or added to the list if later."""
-    later = view.added if entry.added and entry.added > entry.date else None
-    return (later or view.date).atom
+    """When a feed says an entry was updated: published, or added to the list if later
+    than the first day its date names."""
+    if view.added and entry.added and (not entry.date or entry.added > entry.date.first_day()):
+        return view.added.atom
+    return view.published
 
 
 def _when_added(entry: Entry, view: EntryView) -> str:
-    return (view.added or view.date).atom
+    return view.added.atom if view.added else view.published
 
 
 def _home_pages(site: _Site) -> Iterator[Page]:
@@ -278,6 +283,16 @@ def _year_and_kind_pages(site: _Site) -> Iterator[Page]:
             "description": f"Resources published in {year}.",
         }
         yield from _list_pages(site, f"years/{year}/", published, "list.html", context)
+    if site.catalog.undated:
+        context = {
+            "page_title": "Undated",
+            "heading": "Undated",
+            "intro": "Resources with no single publication date, such as websites and"
+            " courses, the latest added first.",
+            "description": "Resources with no single publication date.",
+        }
+        undated = site.catalog.undated
+        yield from _list_pages(site, f"years/{UNDATED}/", undated, "list.html", context)
     for kind, of_kind in site.catalog.by_kind.items():
         context = {
             "page_title": f"Kind: {kind}",
@@ -293,15 +308,16 @@ def _new_pages(site: _Site) -> Iterator[Page]:
     config = site.config
     added = sorted(
         (e for e in site.catalog.entries if e.added),
-        key=operator.attrgetter("added", "date", "slug"),
+        key=lambda e: (e.added, e.date.sort_key if e.date else (0, 0, 0), e.slug),
         reverse=True,
     )
     size = config.page_size
     count = page_count(len(added), size)
     for number in range(1, count + 1):
         chunk = added[(number - 1) * size : number * size]
-        groups = (site.shown(tuple(g)) for _, g in itertools.groupby(chunk, key=_ADDED))
-        days = tuple(DayGroup(shown[0].added or shown[0].date, shown) for shown in groups)
+        groups = ((day, site.shown(tuple(g))) for day, g in itertools.groupby(chunk, key=_ADDED))
+        # Each view shows its added day already: the group shares that object.
+        days = tuple(DayGroup(shown[0].added or shown_date(day), shown) for day, shown in groups)
         where = pager("new/", number, count)
         context = {
             "page_title": "What's new" if number == 1 else f"What's new, page {number}",

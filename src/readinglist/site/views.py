@@ -15,7 +15,7 @@ from urllib.parse import urlsplit
 
 from markupsafe import Markup
 
-from readinglist.catalog.model import Catalog, Company, Entry, Tag
+from readinglist.catalog.model import Catalog, Company, Entry, PublicationDate, Tag
 from readinglist.site.markup import body_key
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -35,14 +35,16 @@ class Term:
 
 @dataclass(frozen=True, slots=True)
 class ShownDate:
-    """A date as pages and feeds show it."""
+    """A date as pages and feeds show it, to the precision known: a year, a month or a day."""
 
     iso: str
-    """For machines: a ``datetime`` attribute, a search filter: ``2022-02-07``."""
+    """For machines: a ``datetime`` attribute, a search sort: ``2022``, ``2022-02``,
+    ``2022-02-07``: each valid in HTML's ``datetime``, and in this order sorted as text."""
     text: str
-    """For readers: ``7 Feb 2022``."""
+    """For readers: ``2022``, ``Feb 2022``, ``7 Feb 2022``."""
     atom: str
-    """For feeds: ``2022-02-07T00:00:00Z``."""
+    """For feeds: ``2022-02-07T00:00:00Z``. RFC 3339 has no year or month alone, so a
+    partial date is the first instant of the span it names: ``2022-01-01T00:00:00Z``."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,15 +56,22 @@ class EntryView:
     url: str
     host: str
     """The URL's host without ``www.``: where the resource is read."""
-    date: ShownDate
-    """When it was published."""
-    year: int
+    date: ShownDate | None
+    """When it was published; None for an undated living resource."""
+    year: int | None
+    """The year it was published, when known: its years page."""
     kind: str
     company: Term | None
     tags: tuple[Term, ...]
     authors: tuple[str, ...]
     added: ShownDate | None
     """When it joined the list, if the entry says."""
+    published: str
+    """The Atom time feeds give as published: the date's, or for an undated entry the
+    day it was added (the checker makes an undated entry say it)."""
+    sort: str
+    """What the search index sorts by, newest first: the ISO date, where a year sorts
+    after its months and days; ``0000 added YYYY-MM-DD`` for the undated, after them all."""
     body: Markup
     """The summary as sanitised HTML."""
 
@@ -124,7 +133,8 @@ class Filters:
     tags: tuple[Term, ...]
     companies: tuple[Term, ...]
     kinds: tuple[str, ...]
-    years: tuple[int, ...]
+    years: tuple[str, ...]
+    """Each year with entries, newest first, then ``undated`` when some have no date."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -135,20 +145,25 @@ class DayGroup:
     entries: tuple[EntryView, ...]
 
 
-def day_text(day: datetime.date) -> str:
-    """``7 Feb 2022``: the same in every locale."""
-    return f"{day.day} {MONTHS[day.month - 1]} {day.year}"
+def day_text(date: PublicationDate) -> str:
+    """``2022``, ``Feb 2022`` or ``7 Feb 2022``: what is known, the same in every locale."""
+    if date.month is None:
+        return str(date.year)
+    month = f"{MONTHS[date.month - 1]} {date.year}"
+    return month if date.day is None else f"{date.day} {month}"
 
 
-def atom_time(day: datetime.date) -> str:
-    """A date as an Atom timestamp: midnight UTC."""
-    return f"{day.isoformat()}T00:00:00Z"
+def atom_time(date: PublicationDate) -> str:
+    """A date as an Atom timestamp: midnight UTC of its first day."""
+    return f"{date.first_day().isoformat()}T00:00:00Z"
 
 
-def shown_date(day: datetime.date) -> ShownDate:
-    """How pages and feeds show a date: the one place to change for a date known only
-    to the year or the month."""
-    return ShownDate(day.isoformat(), day_text(day), atom_time(day))
+def shown_date(date: PublicationDate | datetime.date) -> ShownDate:
+    """How pages and feeds show a publication date or a day: the one place dates are
+    formatted."""
+    if isinstance(date, datetime.date):
+        date = PublicationDate.of_day(date)
+    return ShownDate(date.isoformat(), day_text(date), atom_time(date))
 
 
 ATOM_EPOCH = "1970-01-01T00:00:00Z"
@@ -177,9 +192,9 @@ def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryV
     that fingerprints what pages show looks at each shared object once.
     """
     tags, companies = tag_terms(catalog.tags), company_terms(catalog.companies)
-    dates: dict[datetime.date, ShownDate] = {}
+    dates: dict[PublicationDate | datetime.date, ShownDate] = {}
 
-    def shown(day: datetime.date) -> ShownDate:
+    def shown(day: PublicationDate | datetime.date) -> ShownDate:
         found = dates.get(day)
         if found is None:
             found = dates[day] = shown_date(day)
@@ -192,21 +207,31 @@ def _view(
     entry: Entry,
     tags: Mapping[str, Term],
     companies: Mapping[str, Term],
-    shown: Callable[[datetime.date], ShownDate],
+    shown: Callable[[PublicationDate | datetime.date], ShownDate],
     bodies: Mapping[str, str],
 ) -> EntryView:
+    date = shown(entry.date) if entry.date else None
+    added = shown(entry.added) if entry.added else None
+    if date is not None:
+        published, sort = date.atom, date.iso
+    else:
+        # Undated: the day it joined stands in where a feed or an order needs one.
+        published = added.atom if added else ATOM_EPOCH
+        sort = f"0000 added {added.iso}" if added else "0000"
     return EntryView(
         slug=entry.slug,
         title=entry.title,
         url=entry.url,
         host=host(entry.url),
-        date=shown(entry.date),
+        date=date,
         year=entry.year,
         kind=entry.kind,
         company=companies.get(entry.company) if entry.company else None,
         tags=tuple(tags[t] for t in entry.tags if t in tags),
         authors=entry.authors,
-        added=shown(entry.added) if entry.added else None,
+        added=added,
+        published=published,
+        sort=sort,
         body=Markup(bodies.get(body_key(entry.summary), "")) if entry.summary else Markup(""),
     )
 
