@@ -90,7 +90,10 @@ def _add_requests(parser: argparse.ArgumentParser, defaults: LinkSettings) -> No
         type=positive,
         default=defaults.timeout,
         metavar="SECONDS",
-        help=f"give up on a silent server after SECONDS (default: {defaults.timeout:g})",
+        help=(
+            "the most one link may take, redirects and retries included"
+            f" (default: {defaults.timeout:g})"
+        ),
     )
 
 
