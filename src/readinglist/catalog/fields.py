@@ -6,12 +6,11 @@ processes or keep the answer for bytes it has seen before.
 
 from __future__ import annotations
 
-import calendar
 import datetime
 import re
 from dataclasses import dataclass
 
-from readinglist.catalog.dates import publication_date
+from readinglist.catalog.dates import EARLIEST_YEAR, calendar_hint, publication_date
 from readinglist.catalog.frontmatter import RawEntry, parse_entry
 from readinglist.catalog.model import FIELD_NAMES, KINDS, MAX_TAGS, Entry
 from readinglist.catalog.urls import MAX_SLUG_LENGTH, SLUG_RE, slugify
@@ -28,7 +27,6 @@ from readinglist.catalog.yamllines import LineDict, LineList
 from readinglist.problems import Problem
 
 MAX_TITLE_LENGTH = 300
-EARLIEST_YEAR = 1800
 _DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _PLACEHOLDER_TEXT = {"todo", "tbd", "fixme", "xxx", "title", "untitled", "lorem ipsum", "..."}
 # Upper case only: "Todo lists in production" is a title, "TODO: title" is not.
@@ -176,24 +174,12 @@ def _date_problem(value: object, key: str, today: datetime.date) -> tuple[str, s
     try:
         parsed = datetime.date.fromisoformat(text)
     except ValueError:
-        return f"'{text}' is not a calendar date", _calendar_hint(text)
+        return f"'{text}' is not a calendar date", calendar_hint(text)
     if parsed > today:
-        hint = "use the day it was published" if key == "date" else "use today's date"
-        return f"'{text}' is in the future", hint
+        return f"'{text}' is in the future", "use today's date"
     if parsed.year < EARLIEST_YEAR:
         return f"'{text}' is before {EARLIEST_YEAR}", "check the year"
     return None
-
-
-def _calendar_hint(text: str) -> str:
-    """Why a YYYY-MM-DD date that does not exist is wrong: the month, or the month's length."""
-    year, month, _ = (int(part) for part in text.split("-"))
-    if year < 1:
-        return "there is no year 0000"
-    if not 1 <= month <= 12:
-        return "the month must be 01 to 12"
-    days = calendar.monthrange(year, month)[1]
-    return f"{year:04d}-{month:02d} has {days} days"
 
 
 def _date_hint(text: str) -> str:
