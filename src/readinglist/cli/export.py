@@ -9,6 +9,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from readinglist.build.checking import check_folder
+from readinglist.catalog.characters import safe_text
 from readinglist.cli.arguments import Commands, add_content
 from readinglist.problems import format_text
 
@@ -48,7 +49,8 @@ def run_export(args: argparse.Namespace) -> int:
         "json": export.catalog_json,
         "csv": export.catalog_csv,
     }
-    text = exporters[args.format](result.catalog)
+    # As the site's own files: nothing a terminal or spreadsheet would act on.
+    text = safe_text(exporters[args.format](result.catalog))
     if args.out is None:
         sys.stdout.write(text)
         return 0

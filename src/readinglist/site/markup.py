@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from readinglist.catalog.characters import safe_text
+
 # markdown and nh3 are imported where they are used: a large
 # build renders the summaries in a second process, and the first never needs them.
 
@@ -103,7 +105,8 @@ def markdown_renderer() -> Callable[[str], str]:
     parser = markdown.Markdown(output_format="html")
 
     def render(text: str) -> str:
-        html = parser.reset().convert(text)
+        # Without the characters no output keeps: nh3 cannot take a surrogate at all.
+        html = parser.reset().convert(safe_text(text))
         return sanitise(html)
 
     return render
@@ -111,7 +114,7 @@ def markdown_renderer() -> Callable[[str], str]:
 
 def body_key(summary: str) -> str:
     """What a rendered summary is found by: a hash of its Markdown."""
-    return hashlib.blake2b(summary.encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(summary.encode(errors="surrogatepass"), digest_size=16).hexdigest()
 
 
 def render_bodies(summaries: Iterable[str]) -> dict[str, str]:

@@ -15,6 +15,7 @@ from pathlib import Path
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from markupsafe import Markup
 
+from readinglist.catalog.characters import safe_bytes
 from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
 from readinglist.site.exports import catalog_json, catalog_markdown
@@ -99,22 +100,31 @@ def read_copied_files(templates: Path) -> dict[str, bytes]:
 
 
 def render_page(environment: Environment, page: Page, copied: Mapping[str, bytes]) -> bytes:
-    """The bytes of one output file; ``copied`` is what :func:`read_copied_files` gives."""
-    context = page.context
+    """The bytes of one output file; ``copied`` is what :func:`read_copied_files` gives.
+
+    Whatever the content holds, no file has a control character, non-character or
+    bidirectional control in it (:func:`safe_bytes`): the checker refuses them, and
+    this keeps every format whole for content that never went through it.
+    """
     if page.template in copied:
         return copied[page.template]
+    return safe_bytes(_page_text(environment, page))
+
+
+def _page_text(environment: Environment, page: Page) -> str:
+    context = page.context
     if page.template == "catalog.json":
-        return catalog_json(context["catalog"]).encode()
+        return catalog_json(context["catalog"])
     if page.template == "list.md":
         summaries: Mapping[str, str] = context["summaries"]
 
         def rendered(summary: str) -> str:
             return summaries.get(summary, "")
 
-        return catalog_markdown(context["catalog"], context["config"], rendered).encode()
+        return catalog_markdown(context["catalog"], context["config"], rendered)
     if page.template == "robots.txt":
-        return str(context["text"]).encode()
-    return environment.get_template(page.template).render(context).encode()
+        return str(context["text"])
+    return environment.get_template(page.template).render(context)
 
 
 def render_site(
