@@ -168,3 +168,19 @@ def test_text_quoted_from_content_is_shown_escaped_and_cut(
     assert line.endswith(" more characters)") and "xxx... (59," in line
     assert all(len(line) < 600 for line in lines)
     assert "\u202e" not in "\n".join(lines)
+
+
+def test_a_character_in_a_summary_is_named_on_its_own_line(
+    content: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_entry(
+        content, "Fine", summary="First line.\nA \x0c form feed and \u2066 an isolate."
+    )
+    code, lines = check(capsys)
+    assert code == 1
+    assert [line for line in lines if line.startswith(path)] == [
+        f"{path}:9: warning: summary: holds the bidirectional control U+2066 LEFT-TO-RIGHT"
+        " ISOLATE (it can make the text read in another order than it is written; remove it)",
+        f"{path}:9: summary: holds the control character U+000C FF"
+        " (remove it: it breaks feeds and terminals)",
+    ]

@@ -15,9 +15,11 @@ from readinglist.catalog.frontmatter import RawEntry, parse_entry
 from readinglist.catalog.model import FIELD_NAMES, KINDS, MAX_TAGS, Entry
 from readinglist.catalog.urls import MAX_SLUG_LENGTH, SLUG_RE, slugify
 from readinglist.catalog.values import (
+    characters,
     describe_type,
     line_of,
     located_list,
+    plain,
     text_field,
     unknown_keys,
     url_field,
@@ -271,6 +273,8 @@ def _authors(out: list[Problem], path: str, fields: LineDict) -> tuple[str, ...]
 
 def _summary(out: list[Problem], raw: RawEntry) -> str:
     summary = raw.body.strip()
+    if not plain(raw.body):
+        characters(out, raw.path, raw.body_line, "summary", raw.body)
     if not summary:
         out.append(
             Problem(
