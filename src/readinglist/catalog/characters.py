@@ -42,6 +42,24 @@ UNSAFE_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_NOT_TEXT}{_BIDI}]")
 """What no output file keeps: the forbidden characters but carriage return, which CSV
 ends its lines with, and the bidirectional controls."""
 
+# The same, fast: a class that lists the last two code points of each plane one by one
+# makes a search 10 to 25 times slower than one range from the first of them to the
+# end, past nearly every character in use; what that range finds is looked at again.
+_FAST = "\x7f-\x9f\ud800-\udfff\ufdd0-\ufdef\ufffe\uffff\U0001fffe-\U0010ffff" + _BIDI
+SUSPECT_RE = re.compile(f"[\x00-\x08\x0b-\x1f{_FAST}]")
+"""What :data:`FORBIDDEN_RE` or :data:`BIDI_RE` may find, searched for in one pass:
+0.4 µs for a title, where the two take 9 µs."""
+_OUTPUT_RE = re.compile(f"[\x00-\x08\x0b\x0c\x0e-\x1f{_FAST}]")
+
+
+def is_bidi(character: str) -> bool:
+    return BIDI_RE.match(character) is not None
+
+
+def is_suspect(character: str) -> bool:
+    """Whether a character :data:`SUSPECT_RE` found is one it looks for."""
+    return FORBIDDEN_RE.match(character) is not None or is_bidi(character)
+
 
 def character_name(character: str) -> str:
     """``U+001B ESC``, ``U+202E RIGHT-TO-LEFT OVERRIDE``, ``U+FFFE (a non-character)``."""
@@ -52,9 +70,13 @@ def character_name(character: str) -> str:
     return f"U+{code:04X} {name}"
 
 
+def _dropped(match: re.Match[str]) -> str:
+    return "" if is_suspect(match.group()) else match.group()
+
+
 def safe_text(text: str) -> str:
     """``text`` without the characters no output file keeps (:data:`UNSAFE_RE`)."""
-    return UNSAFE_RE.sub("", text) if UNSAFE_RE.search(text) else text
+    return _OUTPUT_RE.sub(_dropped, text) if _OUTPUT_RE.search(text) else text
 
 
 _C0_BYTES = bytes(code for code in range(0x20) if chr(code) not in "\t\n\r") + b"\x7f"
