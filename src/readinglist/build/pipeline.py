@@ -102,7 +102,8 @@ def build_site(
     cache = Cache(Path(cache_dir) if cache_dir is not None else None, notes)
     try:
         with collector_paused(), output.locked(live, waiting):
-            state = state if state is not None else BuildState()
+            if state is None:
+                state = BuildState(remember=cache.root is not None)
             return _build(
                 Path(content), live, config, today, cache, workers, search, templates, state
             )

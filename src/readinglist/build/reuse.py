@@ -120,6 +120,8 @@ def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dic
     In one process (``serve``), what a page receives is then mostly the same objects
     as last time, and comparing it with the last context is quick (see _page_prints).
     """
+    if not state.remember:
+        return entry_views(catalog, bodies)
     last = state.views
     views = {slug: last.get(view, view) for slug, view in entry_views(catalog, bodies).items()}
     state.views = {view: view for view in views.values()}
@@ -136,6 +138,8 @@ def page_prints(
     the few pages an edit touches. Equal values render alike within one version
     of the code (which the version names), so equality is a safe test here.
     """
+    if not state.remember:
+        return dict.fromkeys((page.path for page in pages), "")
     last = state.pages
     prints: dict[str, str] = {}
     fresh: list[Page] = []

@@ -33,6 +33,10 @@ FOLDER = "build"
 class BuildState:
     """What the last build in this process left for the next one."""
 
+    remember: bool = True
+    """Whether anything of this build will be looked at again: not when it runs in a
+    process of its own without a cache (``--no-cache``), where every page is
+    rendered anyway and fingerprinting them would be work for nobody."""
     summaries: dict[str, str] = field(default_factory=dict)
     """Rendered summaries by body key, valid for ``summaries_version``."""
     summaries_version: str = ""
