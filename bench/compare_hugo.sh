@@ -48,17 +48,18 @@ import json
 import sys
 from pathlib import Path
 
-from readinglist.load import load_content
-from readinglist.validate import validate
+from readinglist.catalog.check import check_content
 
 content, site = Path(sys.argv[1]), Path(sys.argv[2])
-catalog = validate(load_content(content), datetime.date.today()).catalog
+catalog = check_content(content, datetime.date.today()).catalog
 entries = site / "content" / "entries"
 entries.mkdir(parents=True)
 for entry in catalog.entries:
     front = {
         "title": entry.title,
-        "date": entry.date.isoformat(),
+        # Hugo wants a whole day: a partial or missing date (none in the synthetic
+        # catalog) falls back to the day the entry was added.
+        "date": entry.date.isoformat() if entry.date and entry.date.day else str(entry.added),
         "tags": list(entry.tags),
         "companies": [entry.company] if entry.company else [],
         "kind": entry.kind,
