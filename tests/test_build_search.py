@@ -7,7 +7,6 @@ HTML pages written here; no network."""
 from __future__ import annotations
 
 import json
-import os
 import shutil
 import stat
 import zlib
@@ -215,7 +214,6 @@ def _fake_pagefind(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, script: str)
     monkeypatch.setenv("PAGEFIND_BINARY_PATH", str(program))
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the fake Pagefind is a shell script")
 def test_a_failing_pagefind_gives_a_problem(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -239,7 +237,6 @@ def test_a_missing_pagefind_gives_a_problem(
     assert "Pagefind failed" in problem.message
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the fake Pagefind is a shell script")
 def test_a_pagefind_that_writes_nothing_gives_a_problem(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -249,7 +246,6 @@ def test_a_pagefind_that_writes_nothing_gives_a_problem(
     assert "no search index" in problem.message
 
 
-@pytest.mark.skipif(os.name != "posix", reason="the fake Pagefind is a shell script")
 def test_an_index_in_an_unknown_form_is_left_as_written_with_a_warning(
     site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
