@@ -77,7 +77,7 @@ def check_entry(raw: RawEntry, vocabulary: Vocabulary, today: datetime.date) -> 
     kind = _kind(out, path, fields)
     date = publication_date(out, path, fields, kind, today)
     authors = _authors(out, path, fields)
-    added = _date(out, path, fields, "added", False, today)
+    added = _added(out, path, fields, today)
     summary = _summary(out, raw)
     if meant:
         # "titel: did you mean 'title'?" already says what to do; "title: is
@@ -134,15 +134,11 @@ def _title(out: list[Problem], path: str, fields: LineDict) -> str | None:
     return None
 
 
-def _date(
-    out: list[Problem],
-    path: str,
-    fields: LineDict,
-    key: str,
-    required: bool,
-    today: datetime.date,
+def _added(
+    out: list[Problem], path: str, fields: LineDict, today: datetime.date
 ) -> datetime.date | None:
-    value = fields.get(key)
+    """The day the entry joined the list, always a whole day; None when absent or wrong."""
+    value = fields.get("added")
     if type(value) is str and _DATE_RE.match(value):
         # The common case: a date already in YYYY-MM-DD form, within range.
         try:
@@ -152,21 +148,19 @@ def _date(
         else:
             if parsed <= today and parsed.year >= EARLIEST_YEAR:
                 return parsed
-    line = line_of(fields, key)
+    line = line_of(fields, "added")
     if value is None:
-        if key in fields:
-            out.append(Problem(path, line, key, "is empty", "use YYYY-MM-DD"))
-        elif required:
-            out.append(Problem(path, line, key, "is required", f"add `{key}: YYYY-MM-DD`"))
+        if "added" in fields:
+            out.append(Problem(path, line, "added", "is empty", "use YYYY-MM-DD"))
         return None
-    problem = _date_problem(value, key, today)
+    problem = _date_problem(value, today)
     if problem is not None:
-        out.append(Problem(path, line, key, *problem))
+        out.append(Problem(path, line, "added", *problem))
         return None
     return datetime.date.fromisoformat(value.strip())
 
 
-def _date_problem(value: object, key: str, today: datetime.date) -> tuple[str, str] | None:
+def _date_problem(value: object, today: datetime.date) -> tuple[str, str] | None:
     """(message, hint) for a value that is not a date in range, or None for a date."""
     if not isinstance(value, str):
         return f"must be a date, not {describe_type(value)}", "use YYYY-MM-DD"
