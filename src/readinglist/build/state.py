@@ -46,9 +46,14 @@ class BuildState:
     """The last related entries and the key of what they were worked out from."""
     checks: Any = None
     """The checker's memory (:class:`readinglist.build.checking.CheckMemory`)."""
+    terms: Any = None
+    """The vocabulary's terms the last build's views were made with."""
     views: dict[Any, Any] = field(default_factory=dict)
-    """The last build's entry views, each by itself: a view equal to one of them is
-    replaced by it, so unchanged entries keep one view object from build to build."""
+    """The last build's entry views by what each was made from (the entry and its
+    rendered summary), for the ``terms``: unchanged entries keep one view object
+    from build to build."""
+    rows: dict[Any, Any] = field(default_factory=dict)
+    """The last build's export lines by what each was made from."""
     digests: dict[Any, bytes] = field(default_factory=dict)
     """The digests of the last build's views and entries, by the instance itself."""
     pages: dict[str, tuple[str, Any, str]] = field(default_factory=dict)

@@ -15,7 +15,8 @@ import html
 import io
 import json
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 from typing import Any
 
 from readinglist.catalog.model import FIELD_NAMES, Catalog, Company, Entry, PublicationDate, Tag
@@ -91,8 +92,33 @@ def json_row(entry: Entry) -> str:
     return json.dumps(entry_document(entry), ensure_ascii=False)
 
 
-def catalog_json(catalog: Catalog) -> str:
-    """``catalog_document`` as stable JSON text, one entry, tag or company a line.
+@dataclass(frozen=True, slots=True)
+class EntryRows:
+    """An entry's line in each export that lists every entry, made once for the site."""
+
+    json: str
+    """Its line in ``catalog.json``."""
+    markdown: str
+    """Its line in the Markdown list, under each of its tags."""
+
+
+def entry_rows(entry: Entry, company: Company | None, body: str) -> EntryRows:
+    """``entry``'s lines, from it, its company and its summary rendered (``body``):
+    from these alone, so equal ones give equal lines."""
+    return EntryRows(json_row(entry), markdown_line(entry, company, body))
+
+
+def export_rows(catalog: Catalog, render: Callable[[Entry], str]) -> dict[str, EntryRows]:
+    """Every entry's lines, by slug; ``render`` gives an entry's summary as HTML."""
+    companies = catalog.companies
+    return {
+        e.slug: entry_rows(e, companies.get(e.company or ""), render(e)) for e in catalog.entries
+    }
+
+
+def catalog_json(catalog: Catalog, rows: Mapping[str, EntryRows] | None = None) -> str:
+    """``catalog_document`` as stable JSON text, one entry, tag or company a line;
+    ``rows`` are the entries' lines, when :func:`export_rows` made them already.
 
     A line per item keeps diffs readable; indenting every field would go through the
     pure-Python encoder, many times slower on a large catalog.
@@ -103,7 +129,10 @@ def catalog_json(catalog: Catalog) -> str:
     companies = [
         company_document(c, company_counts.get(c.id, 0)) for c in catalog.companies.values()
     ]
-    entries = ",\n".join(map(json_row, catalog.entries))
+    if rows is None:
+        entries = ",\n".join(map(json_row, catalog.entries))
+    else:
+        entries = ",\n".join([rows[e.slug].json for e in catalog.entries])
     return (
         f'{{"version": {SCHEMA_VERSION},\n'
         f'"entries": [\n{entries}\n],\n'
@@ -150,17 +179,19 @@ def github_anchor(heading: str) -> str:
 def catalog_markdown(
     catalog: Catalog,
     config: SiteConfig | None = None,
-    render: Callable[[str], str] | None = None,
+    rows: Mapping[str, EntryRows] | None = None,
 ) -> str:
-    """An awesome-list style Markdown list: a section per tag, newest first within it.
+    """An awesome-list style Markdown list: a section per tag, newest first within it;
+    ``rows`` are the entries' lines, when :func:`export_rows` made them already.
 
     Summaries become one line of plain text (their Markdown rendered and
     sanitised, then stripped of tags), so nothing a contributor wrote turns into
     HTML or links where the list is shown.
     """
     config = config or SiteConfig()
-    # The site passes its already rendered summaries; each entry shows under every tag.
-    render = render or markdown_renderer()
+    if rows is None:
+        render = markdown_renderer()
+        rows = export_rows(catalog, lambda entry: render(entry.summary))
     sections = [(catalog.tags[ident], entries) for ident, entries in catalog.by_tag.items()]
     sections.sort(key=lambda section: section[0].name.lower())
     count = len(catalog.entries)
@@ -179,24 +210,22 @@ def catalog_markdown(
         f"- [{markdown_text(tag.name)}](#{github_anchor(tag.name)}) ({len(entries)})"
         for tag, entries in sections
     ]
-    # An entry's line is the same under each of its tags: made once.
-    line_of = {e.slug: markdown_line(catalog, e, render) for e in catalog.entries if e.tags}
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
-        lines += [line_of[e.slug] for e in entries]
+        lines += [rows[e.slug].markdown for e in entries]
     return "\n".join(lines) + "\n"
 
 
-def markdown_line(catalog: Catalog, entry: Entry, render: Callable[[str], str]) -> str:
-    """An entry's line in :func:`catalog_markdown`, under each of its tags."""
-    company = catalog.companies.get(entry.company or "")
+def markdown_line(entry: Entry, company: Company | None, body: str) -> str:
+    """An entry's line in :func:`catalog_markdown`, under each of its tags; ``body`` is
+    its summary as HTML."""
     facts = [entry.date.isoformat()] if entry.date else []
     facts.append(entry.kind)
     if company is not None:
         facts.insert(len(facts) - 1, company.name)
     line = f"- [{markdown_text(entry.title)}]({_markdown_url(entry.url)})"
     line += f" ({markdown_text(', '.join(facts))})"
-    summary = html.unescape(_TAG_RE.sub(" ", render(entry.summary)))
+    summary = html.unescape(_TAG_RE.sub(" ", body))
     if summary.strip():
         line += f" - {markdown_text(summary)}"
     return line

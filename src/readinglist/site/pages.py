@@ -18,6 +18,7 @@ from typing import Any
 
 from readinglist.catalog.model import Catalog, Entry
 from readinglist.config import SiteConfig
+from readinglist.site.exports import EntryRows, catalog_json, catalog_markdown, export_rows
 from readinglist.site.indexes import (
     UNDATED,
     index_pages,
@@ -44,12 +45,11 @@ from readinglist.site.views import (
 
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
 """Files from the templates folder published as they are."""
-EXPORTS: tuple[str, ...] = ("catalog.json", "list.md")
-"""Files that list every entry, made by :mod:`readinglist.site.exports` rather than Jinja."""
+TEXTS: tuple[str, ...] = ("catalog.json", "list.md", "robots.txt")
+"""Files whose text is made here, whole, rather than by Jinja: the exports (by
+:mod:`readinglist.site.exports`) and robots.txt. Their context is ``{"text": ...}``."""
 HOME_TOP_TAGS = 12
 _ADDED = operator.attrgetter("added")
-DESCRIPTION_LENGTH = 300
-"""Characters of a summary an entry page's description keeps: what search results show."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,8 +59,7 @@ class Page:
     path: str
     """Relative output path: ``entries/x/index.html``, ``feed.xml``."""
     template: str
-    """A Jinja template name, a name in :data:`COPIED_FILES`, one of :data:`EXPORTS`,
-    or ``robots.txt``."""
+    """A Jinja template name, a name in :data:`COPIED_FILES` or one of :data:`TEXTS`."""
     context: Mapping[str, Any]
     """Everything the template receives, as plain data."""
     url: str = ""
@@ -77,6 +76,8 @@ class _Site:
     config: SiteConfig
     views: Mapping[str, EntryView]
     """Each entry's one view, by slug."""
+    rows: Mapping[str, EntryRows] | None
+    """Each entry's lines in the exports, by slug, when made already."""
     defaults: Mapping[str, Any]
     """What every HTML page's template reads, unless the page says otherwise."""
 
@@ -91,13 +92,15 @@ def plan_site(
     bodies: Mapping[str, str] | None = None,
     related: Mapping[str, tuple[str, ...]] | None = None,
     views: Mapping[str, EntryView] | None = None,
+    rows: Mapping[str, EntryRows] | None = None,
 ) -> tuple[Page, ...]:
     """Every output file of the site, sorted by path.
 
     ``bodies`` are the rendered summaries by :func:`~readinglist.site.markup.body_key`,
     ``related`` what :func:`related_entries` gives for this catalog and the
-    configured count, and ``views`` what :func:`entry_views` gives for the catalog
-    and those bodies; each is worked out here when not given.
+    configured count, ``views`` what :func:`entry_views` gives for the catalog
+    and those bodies, and ``rows`` what :func:`export_rows` gives for them; each is
+    worked out here when not given.
     """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
@@ -107,6 +110,7 @@ def plan_site(
         catalog,
         config,
         views if views is not None else entry_views(catalog, bodies),
+        rows,
         {
             "page_title": "",
             "description": config.description,
@@ -152,15 +156,13 @@ def _entry_pages(site: _Site, related: Mapping[str, tuple[str, ...]]) -> Iterato
     views = site.views
     for entry in site.catalog.entries:
         view = views[entry.slug]
-        known = f" from {entry.year}" if entry.date else ""
-        description = view.body.striptags() or f"{entry.title}: a {entry.kind}{known}."
         yield _html(
             site,
             f"entries/{entry.slug}/",
             "entry.html",
             {
                 "page_title": entry.title,
-                "description": description[:DESCRIPTION_LENGTH],
+                "description": view.description,
                 "og_type": "article",
                 "e": view,
                 "related": tuple([views[slug] for slug in related[entry.slug]]),
@@ -350,9 +352,8 @@ def _file_pages(site: _Site, pages: Sequence[Page]) -> Iterator[Page]:
     yield Page("robots.txt", "robots.txt", {"text": robots})
     for name in COPIED_FILES:
         yield Page(name, name, {})
-    yield Page("catalog.json", "catalog.json", {"catalog": catalog})
-    # The list shows each summary as text, from the HTML the entry pages show.
+    # Each export shows a summary as the entry pages do: from its view's HTML.
     views = site.views
-    summaries = {e.summary: views[e.slug].body for e in catalog.entries if e.summary}
-    context = {"catalog": catalog, "config": config, "summaries": summaries}
-    yield Page("list.md", "list.md", context)
+    rows = site.rows or export_rows(catalog, lambda entry: str(views[entry.slug].body))
+    yield Page("catalog.json", "catalog.json", {"text": catalog_json(catalog, rows)})
+    yield Page("list.md", "list.md", {"text": catalog_markdown(catalog, config, rows)})

@@ -18,9 +18,8 @@ from markupsafe import Markup
 from readinglist.catalog.characters import safe_bytes
 from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
-from readinglist.site.exports import catalog_json, catalog_markdown
 from readinglist.site.markup import body_key, render_bodies
-from readinglist.site.pages import COPIED_FILES, Page, plan_site
+from readinglist.site.pages import COPIED_FILES, TEXTS, Page, plan_site
 from readinglist.site.views import EntryView
 
 # The summaries' rendering lives with the Markdown it renders; named here too, as what
@@ -112,19 +111,9 @@ def render_page(environment: Environment, page: Page, copied: Mapping[str, bytes
 
 
 def _page_text(environment: Environment, page: Page) -> str:
-    context = page.context
-    if page.template == "catalog.json":
-        return catalog_json(context["catalog"])
-    if page.template == "list.md":
-        summaries: Mapping[str, str] = context["summaries"]
-
-        def rendered(summary: str) -> str:
-            return summaries.get(summary, "")
-
-        return catalog_markdown(context["catalog"], context["config"], rendered)
-    if page.template == "robots.txt":
-        return str(context["text"])
-    return environment.get_template(page.template).render(context)
+    if page.template in TEXTS:
+        return str(page.context["text"])
+    return environment.get_template(page.template).render(page.context)
 
 
 def render_site(

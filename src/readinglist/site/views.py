@@ -74,6 +74,22 @@ class EntryView:
     after its months and days; ``0000 added YYYY-MM-DD`` for the undated, after them all."""
     body: Markup
     """The summary as sanitised HTML."""
+    description: str
+    """What the entry's page tells search engines and shows in search results: the
+    summary as plain text, else what the entry is, at most :data:`DESCRIPTION_LENGTH`
+    characters."""
+
+
+@dataclass(frozen=True, slots=True)
+class Terms:
+    """The names entries show for the tags and companies of one vocabulary."""
+
+    tags: Mapping[str, Term]
+    companies: Mapping[str, Term]
+
+    @classmethod
+    def of(cls, catalog: Catalog) -> Terms:
+        return cls(tag_terms(catalog.tags), company_terms(catalog.companies))
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,6 +184,8 @@ def shown_date(date: PublicationDate | datetime.date) -> ShownDate:
 
 ATOM_EPOCH = "1970-01-01T00:00:00Z"
 """When an empty feed was last updated."""
+DESCRIPTION_LENGTH = 300
+"""Characters of a summary an entry page's description keeps: what search results show."""
 
 
 def tag_terms(tags: Mapping[str, Tag]) -> dict[str, Term]:
@@ -181,8 +199,13 @@ def company_terms(companies: Mapping[str, Company]) -> dict[str, Term]:
 def entry_view(entry: Entry, catalog: Catalog, bodies: Mapping[str, str]) -> EntryView:
     """What pages show of ``entry``; ``bodies`` are rendered summaries by
     :func:`~readinglist.site.markup.body_key`."""
-    tags, companies = tag_terms(catalog.tags), company_terms(catalog.companies)
-    return _view(entry, tags, companies, shown_date, bodies)
+    return view_of(entry, Terms.of(catalog), body_of(entry, bodies))
+
+
+def body_of(entry: Entry, bodies: Mapping[str, str]) -> str:
+    """An entry's summary as HTML, from summaries rendered by
+    :func:`~readinglist.site.markup.body_key`; empty for none, or one not rendered."""
+    return bodies.get(body_key(entry.summary), "") if entry.summary else ""
 
 
 def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryView]:
@@ -191,7 +214,7 @@ def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryV
     Views share their terms and dates: a site holds few distinct ones, and a caller
     that fingerprints what pages show looks at each shared object once.
     """
-    tags, companies = tag_terms(catalog.tags), company_terms(catalog.companies)
+    terms = Terms.of(catalog)
     dates: dict[PublicationDate | datetime.date, ShownDate] = {}
 
     def shown(day: PublicationDate | datetime.date) -> ShownDate:
@@ -200,16 +223,17 @@ def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryV
             found = dates[day] = shown_date(day)
         return found
 
-    return {e.slug: _view(e, tags, companies, shown, bodies) for e in catalog.entries}
+    return {e.slug: view_of(e, terms, body_of(e, bodies), shown) for e in catalog.entries}
 
 
-def _view(
+def view_of(
     entry: Entry,
-    tags: Mapping[str, Term],
-    companies: Mapping[str, Term],
-    shown: Callable[[PublicationDate | datetime.date], ShownDate],
-    bodies: Mapping[str, str],
+    terms: Terms,
+    body: str,
+    shown: Callable[[PublicationDate | datetime.date], ShownDate] = shown_date,
 ) -> EntryView:
+    """The view of ``entry``, whose summary rendered is ``body``: made from these and
+    nothing else, so an equal entry, terms and body give an equal view."""
     date = shown(entry.date) if entry.date else None
     added = shown(entry.added) if entry.added else None
     if date is not None:
@@ -218,6 +242,9 @@ def _view(
         # Undated: the day it joined stands in where a feed or an order needs one.
         published = added.atom if added else ATOM_EPOCH
         sort = f"0000 added {added.iso}" if added else "0000"
+    html = Markup(body)
+    known = f" from {entry.year}" if entry.date else ""
+    description = html.striptags() or f"{entry.title}: a {entry.kind}{known}."
     return EntryView(
         slug=entry.slug,
         title=entry.title,
@@ -226,13 +253,14 @@ def _view(
         date=date,
         year=entry.year,
         kind=entry.kind,
-        company=companies.get(entry.company) if entry.company else None,
-        tags=tuple(tags[t] for t in entry.tags if t in tags),
+        company=terms.companies.get(entry.company) if entry.company else None,
+        tags=tuple(terms.tags[t] for t in entry.tags if t in terms.tags),
         authors=entry.authors,
         added=added,
         published=published,
         sort=sort,
-        body=Markup(bodies.get(body_key(entry.summary), "")) if entry.summary else Markup(""),
+        body=html,
+        description=description[:DESCRIPTION_LENGTH],
     )
 
 
