@@ -15,6 +15,7 @@ import functools
 import hashlib
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.fingerprint import Memo, page_fingerprint
@@ -31,8 +32,6 @@ from readinglist.site.views import EntryView, Terms, body_of, entry_views, view_
 
 CODE = Path(__file__).resolve().parent.parent
 """The generator's own code."""
-RowsKey = tuple[Entry, Company | None, str]
-"""What an entry's export lines are made from: it, its company, its summary as HTML."""
 PARALLEL = 200
 """Fewer pages or summaries than this are worked on in one process: forking costs more."""
 
@@ -130,17 +129,45 @@ def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dic
     if not state.remember:
         return entry_views(catalog, bodies)
     terms = Terms.of(catalog)
-    known = state.views if state.terms == terms else {}
-    made: dict[tuple[Entry, str], EntryView] = {}
+    known = _Known(state.views if state.terms == terms else {})
+    made: Kept = {}
     views: dict[str, EntryView] = {}
     for entry in catalog.entries:
-        key = (entry, body_of(entry, bodies))
-        view = known.get(key)
+        body = body_of(entry, bodies)
+        view = known.get(entry, body)
         if view is None:
-            view = view_of(entry, terms, key[1])
-        views[entry.slug] = made[key] = view
+            view = view_of(entry, terms, body)
+        made[id(entry)] = (entry, body, view)
+        views[entry.slug] = view
     state.terms, state.views = terms, made
     return views
+
+
+Kept = dict[int, tuple[Entry, object, Any]]
+"""What was made for each entry, by the entry's ``id``: the entry itself (which keeps
+the ``id`` from being used again), what else it was made from, and what was made."""
+
+
+class _Known:
+    """What the last build made for each entry, found by the entry object first.
+
+    Unchanged entry files give the same entry objects from one check to the next,
+    so most entries need not be hashed or compared: that cost 0.05 s of a save at
+    10,000 entries. An equal entry that is another object (checked in another
+    process) is found by its value.
+    """
+
+    def __init__(self, kept: Kept) -> None:
+        self.kept = kept
+        self.by_value: dict[tuple[Entry, object], Any] | None = None
+
+    def get(self, entry: Entry, inputs: object) -> Any | None:
+        last = self.kept.get(id(entry))
+        if last is not None and last[0] is entry:
+            return last[2] if last[1] is inputs or last[1] == inputs else None
+        if self.by_value is None:
+            self.by_value = {(e, made_from): made for e, made_from, made in self.kept.values()}
+        return self.by_value.get((entry, inputs))
 
 
 def rows(
@@ -155,27 +182,28 @@ def rows(
     Many new lines are made in the worker processes, as rendering would have made them.
     """
     companies = catalog.companies
-    known = state.rows
-    made: dict[RowsKey, EntryRows] = {}
-    missing: list[RowsKey] = []
-    keys: dict[str, RowsKey] = {}
+    known = _Known(state.rows)
+    made: Kept = {}
+    missing: list[tuple[Entry, tuple[Company | None, str]]] = []
     for entry in catalog.entries:
-        key = keys[entry.slug] = (entry, companies.get(entry.company or ""), body_of(entry, bodies))
-        found = known.get(key)
+        inputs = (companies.get(entry.company or ""), body_of(entry, bodies))
+        found = known.get(entry, inputs)
         if found is None:
-            missing.append(key)
-        else:
-            made[key] = found
+            missing.append((entry, inputs))
+        made[id(entry)] = (entry, inputs, found)
     for position, lines in spread(_entry_rows, list(enumerate(missing)), workers, PARALLEL):
-        made[missing[position]] = lines
+        entry, inputs = missing[position]
+        made[id(entry)] = (entry, inputs, lines)
     if state.remember:
         state.rows = made
-    return {slug: made[key] for slug, key in keys.items()}
+    return {entry.slug: made[id(entry)][2] for entry in catalog.entries}
 
 
-def _entry_rows(keys: list[tuple[int, RowsKey]]) -> list[tuple[int, EntryRows]]:
+def _entry_rows(
+    missing: list[tuple[int, tuple[Entry, tuple[Company | None, str]]]],
+) -> list[tuple[int, EntryRows]]:
     """Some entries' lines (in any process), each by its position among them."""
-    return [(position, entry_rows(*key)) for position, key in keys]
+    return [(at, entry_rows(entry, *inputs)) for at, (entry, inputs) in missing]
 
 
 def page_prints(
