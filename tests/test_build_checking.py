@@ -19,6 +19,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.build import checking
+from readinglist.build import memory as check_memory
 from readinglist.build.checking import CheckMemory, TitleMemory, check_folder, collector_paused
 from readinglist.catalog import fields
 from readinglist.catalog.check import Checked, check_content
@@ -109,9 +110,9 @@ class _Call:
         b"",
         b"not a pickle at all",
         pickle.dumps({"some": "other data"}),
-        pickle.dumps(checking.MEMORY_FORMAT) + b"\x80\x05truncated",
-        pickle.dumps(checking.MEMORY_FORMAT) + pickle.dumps((None, None, {1: 2}, (), set())),
-        pickle.dumps(checking.MEMORY_FORMAT) + pickle.dumps(_Call()),
+        pickle.dumps(check_memory.MEMORY_FORMAT) + b"\x80\x05truncated",
+        pickle.dumps(check_memory.MEMORY_FORMAT) + pickle.dumps((None, None, {1: 2}, (), set())),
+        pickle.dumps(check_memory.MEMORY_FORMAT) + pickle.dumps(_Call()),
         pickle.dumps(_Call()),
     ],
 )
