@@ -78,6 +78,31 @@ def test_a_changed_or_strange_file_beside_the_site_never_reaches_it(
         assert files_under(out) == fresh_site(content, tmp_path)
 
 
+def test_what_stands_in_a_page_s_way_beside_the_site_is_removed_never_written_through(
+    content: Path, tmp_path: Path
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    for _ in range(3):
+        build_fixture(content, out, cache)
+    beside = output.next_folder(out)
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    for name in ("index.html", "page.html"):
+        (elsewhere / name).write_text("not the site's")
+    shutil.rmtree(beside / "entries" / "michelangelo")
+    (beside / "entries" / "michelangelo").symlink_to(elsewhere)
+    shutil.rmtree(beside / "tags" / "mlops")
+    (beside / "tags" / "mlops").write_text("a file where a folder was")
+    (beside / "index.html").unlink()
+    (beside / "index.html").symlink_to(elsewhere / "page.html")
+    for _ in range(2):
+        result = build_fixture(content, out, cache)
+        assert result.ok, result.failure
+        assert files_under(out) == fresh_site(content, tmp_path)
+        assert not any(path.is_symlink() for path in out.rglob("*"))
+    assert {p.read_text() for p in elsewhere.iterdir()} == {"not the site's"}
+
+
 # A damaged cache is set aside with a warning.
 
 

@@ -5,7 +5,9 @@ folder beside it (``.site.next/``), which holds the build before the last one,
 and then exchanges the two in one step: a reader, a failed build or a killed one
 never sees a half-written site. What the second folder holds is never trusted
 from memory alone: every file is looked at (its size and modification time)
-and any file that is missing, changed or unknown is written again or removed.
+and any file that is missing, changed or unknown is written again or removed;
+what stands in a page's way (a symlink, a file where its folder should be) is
+removed first, never written through.
 """
 
 from __future__ import annotations
@@ -113,17 +115,26 @@ def trusted(manifest: Manifest, on_disk: Mapping[str, Stamp]) -> dict[str, str]:
     }
 
 
+_WRITING = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
+
+
 def write_file(tree: Path, path: str, data: bytes) -> Stamp:
-    """Write one file of the folder being built; its stamp."""
+    """Write one file of the folder being built; its stamp. What stands in its way (a
+    folder, a symlink, a file where its folder should be) is removed, never followed."""
     target = tree / path
     try:
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
-    except FileNotFoundError:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        descriptor = os.open(target, _WRITING, 0o644)
+    except (FileNotFoundError, NotADirectoryError):
+        _make_folder(tree, target.parent)
+        descriptor = os.open(target, _WRITING, 0o644)
     except IsADirectoryError:
         shutil.rmtree(target)
-        descriptor = os.open(target, os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC, 0o644)
+        descriptor = os.open(target, _WRITING, 0o644)
+    except OSError as exc:
+        if exc.errno != errno.ELOOP:
+            raise
+        target.unlink()  # a symlink
+        descriptor = os.open(target, _WRITING, 0o644)
     try:
         view = memoryview(data)
         while view:
@@ -131,6 +142,17 @@ def write_file(tree: Path, path: str, data: bytes) -> Stamp:
         return stamp_of(os.fstat(descriptor))
     finally:
         os.close(descriptor)
+
+
+def _make_folder(tree: Path, folder: Path) -> None:
+    """Make ``folder`` below ``tree``, removing a file or symlink that stands in its way."""
+    below = tree
+    for part in folder.relative_to(tree).parts:
+        below = below / part
+        if below.is_symlink() or (below.exists() and not below.is_dir()):
+            below.unlink()
+            break
+    folder.mkdir(parents=True, exist_ok=True)
 
 
 def copy_file(source: Path, tree: Path, path: str) -> Stamp:

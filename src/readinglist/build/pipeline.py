@@ -197,6 +197,9 @@ def _write(
     built_id = folder_id(built)
     assert built_id is not None  # _sort_out made the folder
     forget_manifest(cache, state, built_id)
+    # What no page makes goes first: a symlink or a file where a folder should be is
+    # removed, never written through.
+    output.remove_stale(built, sorted(on_disk.keys() - prints.keys()))
     manifest: dict[str, Recorded] = dict(todo.kept)
     for page, known in todo.copied:
         manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
@@ -212,7 +215,6 @@ def _write(
         if isinstance(stamp, str):
             raise BuildFailed(stamp)
         manifest[path] = Recorded(prints[path], stamp)
-    output.remove_stale(built, sorted(set(on_disk) - set(manifest)))
     problem = index_site(built) if search else None
     if problem is not None and problem.severity == "error":
         return _Counts(0, 0, 0, 0, problem)
