@@ -5,11 +5,13 @@
 In a copy of the content folder, ``readinglist serve --no-search`` runs and
 Debian's Chromium holds an entry page open. Each run rewrites that entry's
 title and times the wait until the page's ``h1`` shows the new one: the file
-watcher's debounce, the rebuild, the page's next poll and its reload. The
-baseline, measured in the same run on the same copy, is the rebuild alone: the
-same edit followed by ``build_site`` in this process with a warm cache and a
-``BuildState``, as serve keeps one. Printed:
-both medians and their ratio, i.e. what watching and reloading add on top.
+watcher's debounce, the rebuild, the answer to the status request the page
+keeps waiting on the server (a long poll, answered as soon as the build is
+recorded) and the page's reload. The baseline, measured in the same run on the
+same copy, is the rebuild alone: the same edit followed by ``build_site`` in
+this process with a warm cache and a ``BuildState``, as serve keeps one.
+Printed: both medians and their ratio, i.e. what watching and reloading add on
+top.
 """
 
 from __future__ import annotations

@@ -7,6 +7,7 @@ fixture catalog, and edit entry files on disk as an editor would.
 
 from __future__ import annotations
 
+import json
 import queue
 import shutil
 import socket
@@ -180,7 +181,8 @@ def test_only_html_gets_the_live_script(preview: Preview, tmp_path: Path) -> Non
     assert script.encode() in body
     for name in ("style.css", "catalog.json", "feed.xml", "list.md"):
         assert get(preview.url + name)[2] == (site / name).read_bytes()
-    assert get(preview.url + STATUS_PATH)[2] == b'{"version": 1, "problems": []}'
+    status = json.loads(get(preview.url + STATUS_PATH)[2])
+    assert (status["version"], status["problems"], type(status["serial"])) == (1, [], int)
     missing = get(preview.url + "no/such/page/")
     assert missing[0] == 404
     assert script.encode() in missing[2]
@@ -196,13 +198,14 @@ def test_inject_puts_the_script_before_the_last_body_end() -> None:
 
 def test_live_state_moves_on_only_after_a_good_build() -> None:
     live = LiveState()
-    assert live.record(BuildResult(problems=())) == Status(1)
+    first = live.status.serial
+    assert live.record(BuildResult(problems=())) == Status(1, (), first + 1)
     broken = Problem("content/entries/x.md", 4, "date", "is required", "add it")
     warning = Problem("content/tags.yml", 2, "x", "is used once", "", "warning")
     assert live.record(BuildResult(problems=(broken, warning))) == Status(
-        1, ("content/entries/x.md:4: date: is required (add it)",)
+        1, ("content/entries/x.md:4: date: is required (add it)",), first + 2
     )
-    assert live.record(BuildResult(problems=(warning,))) == Status(2)
+    assert live.record(BuildResult(problems=(warning,))) == Status(2, (), first + 3)
 
 
 def test_a_stylesheet_change_rebuilds_the_site(tmp_path: Path) -> None:

@@ -9,6 +9,11 @@ gets a 400; one no file system could hold (a name over 255 bytes, a path over
 2,048 bytes) or that leads out of the output folder through a symlink gets a 404.
 Slow or vanished clients cost nothing lasting: each read and write waits at
 most ``ServeLimits.idle_seconds``, and a client that hangs up is not reported.
+A status request that names the current status is held until the next build
+(``serve.live``), for ``ServeLimits.hold_seconds`` at most, and only while its
+client stays and fewer than ``ServeLimits.held_requests`` others are held; any
+other status request, malformed ones included, is answered at once. Stopping
+the server answers the held ones first.
 """
 
 from __future__ import annotations
@@ -19,6 +24,8 @@ import json
 import os
 import posixpath
 import re
+import select
+import socket
 import sys
 import threading
 import urllib.parse
@@ -33,6 +40,7 @@ from readinglist.serve.live import (
     SCRIPT_PATH,
     STATUS_PATH,
     LiveState,
+    Status,
     inject_live_script,
 )
 
@@ -46,6 +54,8 @@ PATH_BYTES = 2048
 _HOST_RE = re.compile(r"(?P<name>\[[0-9a-f:.]+\]|[^:\[\]@/]+)(?::(?P<port>[0-9]{1,5}))?")
 _BAD_ESCAPE_RE = re.compile(r"%(?![0-9A-Fa-f]{2})")
 _CONTROL_RE = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_AFTER_RE = re.compile(r"after=([0-9]{1,15})")
+"""The one query a status request is held for; 15 digits stay exact in JavaScript."""
 
 
 @dataclass(frozen=True)
@@ -60,6 +70,14 @@ class ServeLimits:
     idle_seconds: float = 10.0
     """How long one read or write may wait on a client before the connection is
     closed, so that a half-open connection does not hold a thread forever."""
+    hold_seconds: float = 25.0
+    """How long a status request waits for the next build before it is answered with
+    the current status, and the page asks again."""
+    held_requests: int = 64
+    """How many status requests may wait at once, each a thread: beyond that they are
+    answered at once, and their pages ask again after a pause, as they would after a
+    timeout. A browser opens at most six connections to a host, and only visible pages
+    wait, so a person previewing holds a few."""
 
 
 def own_host_names(bound: str) -> frozenset[str]:
@@ -114,6 +132,20 @@ def served_file(root: str, target: str) -> str | int:
     return f"{real}/"
 
 
+def client_gone(connection: socket.socket) -> bool:
+    """Whether the client closed or reset its side of ``connection``; nothing is read."""
+    try:
+        if hasattr(select, "poll"):  # select.select refuses descriptors past 1023
+            poller = select.poll()
+            poller.register(connection, select.POLLIN)
+            readable = bool(poller.poll(0))
+        else:  # Windows, where select.select takes any socket
+            readable = bool(select.select([connection], [], [], 0)[0])
+        return readable and not connection.recv(1, socket.MSG_PEEK)
+    except (OSError, ValueError):  # reset, or closed here
+        return True
+
+
 def _real(path: Path) -> Path:
     # Path.resolve raises on a symlink loop before Python 3.13; realpath leaves it as is.
     return Path(os.path.realpath(path))
@@ -131,6 +163,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     """Serves the output folder as a static host would, plus the preview's endpoints."""
 
     live: LiveState
+    server: PreviewServer
 
     def __init__(
         self, *args: Any, directory: str, live: LiveState, limits: ServeLimits, **kwargs: Any
@@ -170,7 +203,7 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
     def do_GET(self) -> None:
         path = self.path.split("?", 1)[0].split("#", 1)[0]
         if path == STATUS_PATH:
-            self._send(200, "application/json", json.dumps(asdict(self.live.status)).encode())
+            self._send(200, "application/json", json.dumps(asdict(self._news())).encode())
             return
         if path == SCRIPT_PATH:
             self._send(200, "text/javascript; charset=utf-8", LIVE_SCRIPT.encode())
@@ -194,6 +227,19 @@ class PreviewHandler(http.server.SimpleHTTPRequestHandler):
             return
         version = self.live.status.version
         self._send(status, "text/html; charset=utf-8", inject_live_script(data, version))
+
+    def _news(self) -> Status:
+        """The status a status request asks for: held while it names the current one."""
+        match = _AFTER_RE.fullmatch(self.path.partition("?")[2])
+        if match is None or self.command != "GET" or not self.server.holds.acquire(False):
+            return self.live.status
+        try:
+            return self.live.newer_than(int(match[1]), self.limits.hold_seconds, self._give_up)
+        finally:
+            self.server.holds.release()
+
+    def _give_up(self) -> bool:
+        return self.server.stopping.is_set() or client_gone(self.connection)
 
     def do_HEAD(self) -> None:
         # The same headers as GET, the live script counted in the length; _send omits the body.
@@ -245,6 +291,10 @@ class PreviewServer(http.server.ThreadingHTTPServer):
         limits: ServeLimits,
     ) -> None:
         self.request_queue_size = limits.backlog  # read when the socket starts listening
+        self.holds = threading.BoundedSemaphore(limits.held_requests)
+        """One for each status request that may be held."""
+        self.stopping = threading.Event()
+        """Set when the server stops: the held status requests are answered."""
         super().__init__(address, handler)
 
     def handle_error(self, request: Any, client_address: Any) -> None:
@@ -269,6 +319,8 @@ def preview_server(
     try:
         yield f"http://{HOST}:{server.server_address[1]}/"
     finally:
+        server.stopping.set()
+        live.wake()
         server.shutdown()
         server.server_close()
         thread.join()
