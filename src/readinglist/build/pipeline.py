@@ -25,7 +25,7 @@ from jinja2 import Environment
 from readinglist.build import output, reuse
 from readinglist.build.checking import collector_paused
 from readinglist.build.fingerprint import site_version
-from readinglist.build.output import Manifest, Recorded
+from readinglist.build.output import Manifest, Recorded, Survey
 from readinglist.build.search import index_site
 from readinglist.build.state import (
     BuildState,
@@ -193,13 +193,15 @@ def _write(
     prints = reuse.page_prints(version, pages, state, workers)
     built = output.next_folder(live)
     live_id = folder_id(live)
-    todo, on_disk = _sort_out(live, built, pages, prints, cache, state, live_id)
+    todo, found = _sort_out(live, built, pages, prints, cache, state, live_id)
     built_id = folder_id(built)
     assert built_id is not None  # _sort_out made the folder
     forget_manifest(cache, state, built_id)
     # What no page makes goes first: a symlink or a file where a folder should be is
     # removed, never written through.
-    output.remove_stale(built, sorted(on_disk.keys() - prints.keys()))
+    places = output.layout(prints)
+    stale = (found.files.keys() - prints.keys()) | (found.folders.keys() - places.keys())
+    output.remove_stale(built, sorted(stale))
     manifest: dict[str, Recorded] = dict(todo.kept)
     for page, known in todo.copied:
         manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
@@ -218,7 +220,8 @@ def _write(
     problem = index_site(built) if search else None
     if problem is not None and problem.severity == "error":
         return _Counts(0, 0, 0, 0, problem)
-    save_manifest(cache, state, built_id, manifest, live_id)
+    folders = output.folders_of(places, manifest.keys(), found)
+    save_manifest(cache, state, built_id, Manifest(manifest, folders), live_id)
     output.swap(live, built)
     return _Counts(
         files=len(manifest),
@@ -237,19 +240,20 @@ def _sort_out(
     cache: Cache,
     state: BuildState,
     live_id: str | None,
-) -> tuple[_Todo, dict[str, output.Stamp]]:
+) -> tuple[_Todo, Survey]:
     """Which files are there already, which can be copied and which must be rendered;
-    and every file now in the folder being built, as found on disk."""
-    built_manifest: Manifest = load_manifest(cache, state, folder_id(built))
+    and what the folder being built holds, as found on disk."""
+    recorded = load_manifest(cache, state, folder_id(built))
+    built_manifest = recorded.files
     if built_manifest:
-        on_disk = output.survey(built)
-        there = output.trusted(built_manifest, on_disk)
+        found = output.survey(built, recorded.folders)
+        there = output.trusted(built_manifest, found.files)
     else:
         # Nothing says what the folder holds (first build, no cache, an interrupted
         # build): it is emptied rather than trusted.
         output.fresh_folder(built)
-        on_disk, there = {}, {}
-    live_manifest = load_manifest(cache, state, live_id)
+        found, there = Survey({}, {}), {}
+    live_manifest = load_manifest(cache, state, live_id).files
     todo = _Todo({}, [], [])
     for page in pages:
         fingerprint = prints[page.path]
@@ -261,7 +265,7 @@ def _sort_out(
             todo.copied.append((page, known))
         else:
             todo.rendered.append(page)
-    return todo, on_disk
+    return todo, found
 
 
 def _intact(live: Path, page: Page, known: Recorded) -> bool:

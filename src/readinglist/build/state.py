@@ -4,7 +4,8 @@ Three things are kept, each because a user feels it: the rendered summaries
 (Markdown is most of a cold build's rendering: a build that finds them renders
 10,000 summaries in no time instead of about a second), each output folder's
 manifest (what every file was rendered from, so only pages whose inputs changed
-are rendered and written), and what the checker learnt (so a rebuild reads and
+are rendered and written, and every folder's stamp, so the folder is looked at
+without listing it again), and what the checker learnt (so a rebuild reads and
 checks only the entry files that changed). Everything on disk is plain data,
 written to a temporary file and renamed into place. A cache that is damaged,
 from another version, unreadable or not a folder at all is set aside with one
@@ -21,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from readinglist import __version__
-from readinglist.build.output import Manifest, Recorded
+from readinglist.build.output import Manifest, Recorded, layout, records
 
-FORMAT = f"readinglist {__version__} build state 1"
+FORMAT = f"readinglist {__version__} build state 2"
 """Stored with every file: a file written by another version is not read."""
 FOLDER = "build"
 """Below the cache folder, beside ``links.json``."""
@@ -40,7 +41,7 @@ class BuildState:
     summaries: dict[str, str] = field(default_factory=dict)
     """Rendered summaries by body key, valid for ``summaries_version``."""
     summaries_version: str = ""
-    manifests: dict[str, dict[str, Recorded]] = field(default_factory=dict)
+    manifests: dict[str, Manifest] = field(default_factory=dict)
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
     """The last related entries and the key of what they were worked out from."""
@@ -153,21 +154,30 @@ def manifest_name(identity: str) -> str:
     return f"folder-{identity}.marshal"
 
 
+NO_MANIFEST = Manifest({}, {})
+"""What is known of a folder without one: nothing, so it is emptied and built afresh."""
+
+
 def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Manifest:
     """The manifest of the folder ``identity``: from memory, else from the cache."""
     if identity is None:
-        return {}
+        return NO_MANIFEST
     known = state.manifests.get(identity)
     if known is not None:
         return known
-    rows = cache.read(manifest_name(identity))
-    if rows is None:
-        return {}
+    stored = cache.read(manifest_name(identity))
+    if stored is None:
+        return NO_MANIFEST
     try:
-        return {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in rows.items()}
+        rows, stamps = stored
+        files = {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in rows.items()}
+        if type(stamps) is not dict:
+            raise TypeError(stamps)
     except (AttributeError, TypeError, ValueError):
         cache.note(f"the cache's record of {identity} is damaged; starting afresh")
-        return {}
+        return NO_MANIFEST
+    # A stamp damaged into another value is never equal to a folder's: it is listed.
+    return Manifest(files, records(layout(files), stamps))
 
 
 def forget_manifest(cache: Cache, state: BuildState, identity: str) -> None:
@@ -182,7 +192,8 @@ def save_manifest(
     """Keep the manifest of the folder just built; only it and the live one's are kept."""
     keep = {identity, live}
     state.manifests = {i: m for i, m in state.manifests.items() if i in keep}
-    state.manifests[identity] = dict(manifest)
-    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.items()}
-    cache.write(manifest_name(identity), rows)
+    state.manifests[identity] = manifest
+    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.files.items()}
+    stamps = {path: folder[0] for path, folder in manifest.folders.items()}
+    cache.write(manifest_name(identity), (rows, stamps))
     cache.prune("folder-", {manifest_name(i) for i in keep if i is not None})
