@@ -55,13 +55,13 @@ def counting_checks(monkeypatch: pytest.MonkeyPatch) -> list[str]:
 def counting_reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The paths of the files in entries/ opened (or refused) from now on."""
     opened: list[str] = []
-    real = read._read_entry
+    real = read.read_entry
 
     def counted(item: os.DirEntry[str], real_root: Path) -> object:
         opened.append(item.path)
         return real(item, real_root)
 
-    monkeypatch.setattr(checking, "_read_entry", counted)
+    monkeypatch.setattr(checking, "read_entry", counted)
     return opened
 
 

@@ -28,7 +28,7 @@ from readinglist.build.memory import CheckMemory, FileKey, Stamp, TitleMemory, s
 from readinglist.build.workers import Forked
 from readinglist.catalog.check import Checked, checked
 from readinglist.catalog.fields import FileCheck, check_entry_file
-from readinglist.catalog.read import _entry_names, _read_entry, read_content
+from readinglist.catalog.read import entry_names, read_content, read_entry
 from readinglist.catalog.titles import similar_titles
 from readinglist.catalog.vocabulary import Vocabulary, read_vocabulary
 from readinglist.problems import Problem
@@ -115,7 +115,7 @@ def _check_folder(
     vocabulary, problems = read_vocabulary(head)
     problems = [*head.problems, *problems]
     # The rules of read_content, name by name, so its problems are exactly these.
-    items, found = _entry_names(Path(content), (0, 1))
+    items, found = entry_names(Path(content), (0, 1))
     problems += found
     if memory is not None:
         memory.checks_for(vocabulary, today)
@@ -204,7 +204,7 @@ def _read_share(job: _Job, run: Sequence[_Todo]) -> _Share:
     reads: list[_Read | None] = []
     problems: list[Problem] = []
     for _, item, stamped in run:
-        entry_file, found = _read_entry(item, job.real_root)
+        entry_file, found = read_entry(item, job.real_root)
         problems += found
         if entry_file is None:
             reads.append(None)

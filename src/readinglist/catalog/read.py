@@ -134,7 +134,7 @@ def _outside(display: str) -> Problem:
     )
 
 
-def _read_entry(item: os.DirEntry[str], real_root: Path) -> tuple[EntryFile | None, list[Problem]]:
+def read_entry(item: os.DirEntry[str], real_root: Path) -> tuple[EntryFile | None, list[Problem]]:
     """One name in ``entries/``: the entry file's bytes, or why it is not one."""
     display = item.path
     # DirEntry answers from the directory listing, so the common case costs no stat call.
@@ -177,12 +177,12 @@ def read_content(
         problems += found
     items: list[os.DirEntry[str]] = []
     if entries:
-        items, found = _entry_names(root, share)
+        items, found = entry_names(root, share)
         problems += found
     real_root = root.resolve()
     entry_files: list[EntryFile] = []
     for item in items:
-        entry_file, found = _read_entry(item, real_root)
+        entry_file, found = read_entry(item, real_root)
         problems += found
         if entry_file is not None:
             entry_files.append(entry_file)
@@ -198,9 +198,7 @@ def read_content(
     )
 
 
-def _entry_names(
-    root: Path, share: tuple[int, int]
-) -> tuple[list[os.DirEntry[str]], list[Problem]]:
+def entry_names(root: Path, share: tuple[int, int]) -> tuple[list[os.DirEntry[str]], list[Problem]]:
     """The share of names in ``entries/``, in name order; hidden files are not entries."""
     entries_dir = root / ENTRIES_DIR
     if not entries_dir.is_dir():
