@@ -253,7 +253,7 @@ def _sort_out(
         # build): it is emptied rather than trusted.
         output.fresh_folder(built)
         found, there = Survey({}, {}), {}
-    live_manifest = load_manifest(cache, state, live_id).files
+    live_manifest = load_manifest(cache, state, live_id, folders=False).files
     todo = _Todo({}, [], [])
     for page in pages:
         fingerprint = prints[page.path]

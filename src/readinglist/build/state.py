@@ -158,8 +158,12 @@ NO_MANIFEST = Manifest({}, {})
 """What is known of a folder without one: nothing, so it is emptied and built afresh."""
 
 
-def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Manifest:
-    """The manifest of the folder ``identity``: from memory, else from the cache."""
+def load_manifest(
+    cache: Cache, state: BuildState, identity: str | None, *, folders: bool = True
+) -> Manifest:
+    """The manifest of the folder ``identity``: from memory, else from the cache. Without
+    ``folders`` (a folder that is not surveyed), the cache's has none: working them out
+    would be time spent for nothing."""
     if identity is None:
         return NO_MANIFEST
     known = state.manifests.get(identity)
@@ -177,7 +181,7 @@ def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Mani
         cache.note(f"the cache's record of {identity} is damaged; starting afresh")
         return NO_MANIFEST
     # A stamp damaged into another value is never equal to a folder's: it is listed.
-    return Manifest(files, records(layout(files), stamps))
+    return Manifest(files, records(layout(files), stamps) if folders else {})
 
 
 def forget_manifest(cache: Cache, state: BuildState, identity: str) -> None:
