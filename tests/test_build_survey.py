@@ -219,8 +219,8 @@ def test_a_folder_put_in_place_of_another_with_its_times_is_listed(
 # A record that cannot be used means a full survey, never a traceback.
 
 
-def test_a_damaged_or_old_folder_record_means_a_full_survey(
-    content: Path, tmp_path: Path, later: None
+def test_damaged_folder_stamps_mean_a_full_survey_and_an_old_record_a_full_build(
+    content: Path, tmp_path: Path, later: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     out, cache, beside = settled(content, tmp_path)
     manifest = manifest_of(beside, cache)
@@ -230,11 +230,16 @@ def test_a_damaged_or_old_folder_record_means_a_full_survey(
     with stored.open("wb") as damaged:
         marshal.dump((FORMAT, (rows, stamps)), damaged)
     (beside / ENTRY / "stray.html").write_text("not ours")
-    assert manifest_of(beside, cache) == output.Manifest({}, {})
+    read = manifest_of(beside, cache)
+    assert read.files == manifest.files
+    assert read.folders.keys() == manifest.folders.keys()
+    assert all(folder[0] is None for folder in read.folders.values())
+    listed = listed_by(monkeypatch)
     result = build_fixture(content, out, cache)
     assert result.ok and any("damaged" in note for note in result.notes)
+    assert len(listed) == len(manifest.folders)
     rebuilt_twice(content, out, cache, tmp_path)
-    stored = cache / FOLDER / f"folder-{folder_id(beside)}.marshal"  # emptied: a new one
+    stored = cache / FOLDER / f"folder-{folder_id(beside)}.marshal"  # three swaps later
     with stored.open("wb") as old:  # as the last version kept it: no folders
         marshal.dump((FORMAT.replace("state 2", "state 1"), rows), old)
     (beside / ENTRY / "stray.html").write_text("not ours")

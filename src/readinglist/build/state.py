@@ -175,11 +175,12 @@ def load_manifest(
     try:
         rows, stamps = stored
         files = {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in rows.items()}
-        if type(stamps) is not dict:
-            raise TypeError(stamps)
     except (AttributeError, TypeError, ValueError):
         cache.note(f"the cache's record of {identity} is damaged; starting afresh")
         return NO_MANIFEST
+    if type(stamps) is not dict:
+        cache.note(f"the cache's record of {identity}'s folders is damaged; listing them all")
+        stamps = {}
     # A stamp damaged into another value is never equal to a folder's: it is listed.
     return Manifest(files, records(layout(files), stamps) if folders else {})
 
