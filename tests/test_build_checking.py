@@ -218,6 +218,32 @@ def test_another_day_or_vocabulary_checks_every_file_again(
     assert len(checked) == 21
 
 
+def test_vocabularies_are_made_again_only_when_their_files_read_otherwise(
+    content: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    made: list[object] = []
+    real = checking.read_vocabulary
+
+    def counted(raw: read.RawContent) -> object:
+        made.append(raw)
+        return real(raw)
+
+    monkeypatch.setattr(checking, "read_vocabulary", counted)
+    memory = CheckMemory()
+    for _ in range(3):
+        assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
+    assert len(made) == 1
+    # A line added above moves every tag a line down: the problems must say so.
+    tags = content / "tags.yml"
+    tags.write_text("# the topics\n" + tags.read_text().replace("name: Monitoring", "name: "))
+    fresh = check_content(content, TODAY)
+    assert any(p.path == str(tags) for p in fresh.problems)
+    assert check_folder(content, TODAY, memory=memory) == fresh
+    tags.write_text("\n" + tags.read_text())
+    assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
+    assert len(made) == 3
+
+
 def test_a_saved_memory_serves_the_next_process(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -250,9 +276,11 @@ class _Call:
         pickle.dumps({"some": "other data"}),
         pickle.dumps(check_memory.MEMORY_FORMAT) + b"\x80\x05truncated",
         pickle.dumps(check_memory.MEMORY_FORMAT)
-        + pickle.dumps((None, None, {1: 2}, {}, (), set())),
+        + pickle.dumps((None, None, {1: 2}, {}, (), set(), None)),
         pickle.dumps(check_memory.MEMORY_FORMAT)
-        + pickle.dumps((None, None, {}, {"content/entries/a.md": "stamp"}, (), set())),
+        + pickle.dumps((None, None, {}, {"content/entries/a.md": "stamp"}, (), set(), None)),
+        pickle.dumps(check_memory.MEMORY_FORMAT)
+        + pickle.dumps((None, None, {}, {}, (), set(), (b"read", "no vocabulary", ()))),
         pickle.dumps("readinglist check memory 2") + pickle.dumps((None, None, {}, (), set())),
         pickle.dumps(check_memory.MEMORY_FORMAT) + pickle.dumps(_Call()),
         pickle.dumps(_Call()),

@@ -18,6 +18,7 @@ import contextlib
 import datetime
 import gc
 import os
+import pickle
 import stat
 import time
 from collections.abc import Iterator, Sequence
@@ -28,7 +29,7 @@ from readinglist.build.memory import CheckMemory, FileKey, Stamp, TitleMemory, s
 from readinglist.build.workers import Forked
 from readinglist.catalog.check import Checked, checked
 from readinglist.catalog.fields import FileCheck, check_entry_file
-from readinglist.catalog.read import entry_names, read_content, read_entry
+from readinglist.catalog.read import RawContent, entry_names, read_content, read_entry
 from readinglist.catalog.titles import similar_titles
 from readinglist.catalog.vocabulary import Vocabulary, read_vocabulary
 from readinglist.problems import Problem
@@ -112,7 +113,7 @@ def _check_folder(
 ) -> Checked:
     started = time.time_ns()  # before any stamp is taken: see memory.settled
     head = read_content(content, entries=False)
-    vocabulary, problems = read_vocabulary(head)
+    vocabulary, problems = _vocabulary(head, memory)
     problems = [*head.problems, *problems]
     # The rules of read_content, name by name, so its problems are exactly these.
     items, found = entry_names(Path(content), (0, 1))
@@ -127,6 +128,24 @@ def _check_folder(
             reads[position] = read
     similar = memory.titles.similar if memory is not None else similar_titles
     return checked(vocabulary, problems, _file_checks(reads, memory), 2 + len(items), similar)
+
+
+def _vocabulary(head: RawContent, memory: CheckMemory | None) -> tuple[Vocabulary, list[Problem]]:
+    """:func:`read_vocabulary` of ``head``, taken from ``memory`` when the vocabulary files
+    read exactly the same (compared pickled whole, lines included).
+
+    Looking for near-duplicate names among 800 companies is most of reading the
+    vocabularies: kept, it spares a rebuild at 10,000 entries about 0.13 s.
+    """
+    if memory is None:
+        return read_vocabulary(head)
+    read_from = pickle.dumps(head, protocol=pickle.HIGHEST_PROTOCOL)
+    known = memory.vocabulary_of(read_from)
+    if known is not None:
+        return known
+    vocabulary, problems = read_vocabulary(head)
+    memory.read = (read_from, vocabulary, tuple(problems))
+    return vocabulary, problems
 
 
 @dataclass(frozen=True)

@@ -23,11 +23,12 @@ from typing import Any
 from readinglist.catalog.fields import FileCheck
 from readinglist.catalog.titles import similar_titles, title_keys
 from readinglist.catalog.vocabulary import Vocabulary
+from readinglist.problems import Problem
 
-MEMORY_FORMAT = "readinglist check memory 3"
+MEMORY_FORMAT = "readinglist check memory 4"
 """Written first in a saved memory; a file without it is some other file. Raised when the
 checked data changes shape (2: an entry's date is a PublicationDate or None; 3: each
-file's stamp is kept)."""
+file's stamp is kept; 4: what the vocabularies were read from is kept)."""
 
 FileKey = tuple[str, bytes]
 """An entry file's path and the SHA-256 of its bytes."""
@@ -158,6 +159,15 @@ class CheckMemory:
     stamps: dict[str, tuple[Stamp, bytes]] = field(default_factory=dict)
     """By path, the stamp a settled file was read with and the SHA-256 of its bytes."""
     titles: TitleMemory = field(default_factory=TitleMemory)
+    read: tuple[bytes, Vocabulary, tuple[Problem, ...]] | None = None
+    """The vocabulary files as last read (pickled whole, lines and all), the
+    vocabulary made from them and the problems found in them."""
+
+    def vocabulary_of(self, read_from: bytes) -> tuple[Vocabulary, list[Problem]] | None:
+        """The vocabulary made from exactly these vocabulary files, and its problems."""
+        if self.read is None or read_from != self.read[0]:
+            return None
+        return self.read[1], list(self.read[2])
 
     def checks_for(self, vocabulary: Vocabulary, today: datetime.date) -> dict[FileKey, FileCheck]:
         """The file checks made against this vocabulary on this day; none if either changed."""
@@ -186,7 +196,15 @@ class CheckMemory:
         target = Path(path)
         partial = target.with_name(f".{target.name}.partial")
         titles = self.titles
-        state = (self.vocabulary, self.today, self.files, self.stamps, titles.titles, titles.pairs)
+        state = (
+            self.vocabulary,
+            self.today,
+            self.files,
+            self.stamps,
+            titles.titles,
+            titles.pairs,
+            self.read,
+        )
         try:
             with partial.open("wb") as out:
                 pickle.dump(MEMORY_FORMAT, out, protocol=pickle.HIGHEST_PROTOCOL)
@@ -205,8 +223,8 @@ class CheckMemory:
             stream = io.BytesIO(data)
             if _PlainUnpickler(stream).load() != MEMORY_FORMAT:
                 return cls()
-            vocabulary, today, files, stamps, titles, pairs = _PlainUnpickler(stream).load()
-            memory = cls(vocabulary, today, dict(files), dict(stamps))
+            vocabulary, today, files, stamps, titles, pairs, read = _PlainUnpickler(stream).load()
+            memory = cls(vocabulary, today, dict(files), dict(stamps), read=read)
             if isinstance(titles, tuple) and isinstance(pairs, set):
                 memory.titles.titles, memory.titles.pairs = titles, pairs
         except Exception:  # damaged data raises nearly anything while being unpickled
@@ -222,6 +240,18 @@ def _well_formed(memory: CheckMemory) -> bool:
         and (memory.today is None or isinstance(memory.today, datetime.date))
         and all(isinstance(check, FileCheck) for check in memory.files.values())
         and all(_well_formed_stamp(kept) for kept in memory.stamps.values())
+        and (memory.read is None or _well_formed_read(memory.read))
+    )
+
+
+def _well_formed_read(read: object) -> bool:
+    return (
+        isinstance(read, tuple)
+        and len(read) == 3
+        and isinstance(read[0], bytes)
+        and isinstance(read[1], Vocabulary)
+        and isinstance(read[2], tuple)
+        and all(isinstance(problem, Problem) for problem in read[2])
     )
 
 
