@@ -23,7 +23,7 @@ import pytest
 from readinglist.build import checking
 from readinglist.build import memory as check_memory
 from readinglist.build.checking import CheckMemory, TitleMemory, check_folder, collector_paused
-from readinglist.catalog import fields, read
+from readinglist.catalog import fields, read, vocabulary
 from readinglist.catalog.check import Checked, check_content
 from readinglist.catalog.frontmatter import MAX_ENTRY_BYTES
 from readinglist.catalog.titles import similar_titles
@@ -222,7 +222,7 @@ def test_vocabularies_are_made_again_only_when_their_files_read_otherwise(
     content: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     made: list[object] = []
-    real = checking.read_vocabulary
+    real = vocabulary.read_vocabulary
 
     def counted(raw: read.RawContent) -> object:
         made.append(raw)
