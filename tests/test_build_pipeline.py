@@ -7,6 +7,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from markupsafe import escape
 
 from builds import TODAY, build_fixture, files_under
 from readinglist.build import pipeline, reuse
@@ -171,6 +172,34 @@ def test_builds_in_one_process_give_the_site_a_fresh_build_gives(
         assert remembered.problems == fresh.problems
         if fresh.ok:
             assert files_under(out) == files_under(tmp_path / f"fresh-{number}")
+
+
+def test_templates_are_compiled_again_only_when_they_change(content: Path, tmp_path: Path) -> None:
+    templates = tmp_path / "templates"
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    out, state = tmp_path / "site", BuildState()
+    build_fixture(content, out, tmp_path / "cache", state=state, templates=templates)
+    entry = content / "entries" / "hidden-technical-debt.md"
+    entry.write_text(entry.read_text().replace("title: ", "title: The ", 1))
+    build_fixture(content, out, tmp_path / "cache", state=state, templates=templates)
+    compiled: list[str] = []
+    real = state.renderer[1].compile
+
+    def counted(source: str, *args: object, **kwargs: object) -> object:
+        compiled.append(source)
+        return real(source, *args, **kwargs)
+
+    state.renderer[1].compile = counted
+    entry.write_text(entry.read_text().replace("title: The ", "title: A ", 1))
+    build_fixture(content, out, tmp_path / "cache", state=state, templates=templates)
+    assert compiled == []
+    item = templates / "_item.html"
+    item.write_text(item.read_text().replace("{{ e.title }}", "{{ e.title }} ({{ e.kind }})", 1))
+    build_fixture(content, out, tmp_path / "cache", state=state, templates=templates)
+    build_fixture(content, tmp_path / "fresh", None, templates=templates)
+    assert files_under(out) == files_under(tmp_path / "fresh")
+    newest = check_content(content, TODAY).catalog.entries[0]
+    assert f"{escape(newest.title)} ({newest.kind})</a>" in (out / "index.html").read_text()
 
 
 @pytest.mark.parametrize("workers", [1, 2])

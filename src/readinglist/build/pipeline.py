@@ -41,8 +41,6 @@ from readinglist.problems import Problem
 from readinglist.site.pages import Page, plan_site
 from readinglist.site.render import (
     DEFAULT_TEMPLATES,
-    make_environment,
-    read_copied_files,
     render_page,
 )
 
@@ -205,8 +203,7 @@ def _write(
     manifest: dict[str, Recorded] = dict(todo.kept)
     for page, known in todo.copied:
         manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
-    environment = make_environment(templates, config)
-    copied_files = read_copied_files(templates)
+    environment, copied_files = reuse.renderer(version, templates, config, state)
     rows = spread(
         functools.partial(_render_share, environment, copied_files, built, live),
         todo.rendered,

@@ -17,17 +17,20 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from jinja2 import Environment
+
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.fingerprint import Memo, page_fingerprint
 from readinglist.build.state import BuildState, Cache
 from readinglist.build.workers import spread
 from readinglist.catalog.check import Checked
 from readinglist.catalog.model import Catalog, Company, Entry
+from readinglist.config import SiteConfig
 from readinglist.site.exports import EntryRows, entry_rows
 from readinglist.site.markup import renderer_version
 from readinglist.site.pages import Page
 from readinglist.site.related import related_inputs, related_of
-from readinglist.site.render import body_key, render_bodies
+from readinglist.site.render import body_key, make_environment, read_copied_files, render_bodies
 from readinglist.site.views import EntryView, Terms, body_of, entry_views, view_of
 
 CODE = Path(__file__).resolve().parent.parent
@@ -201,6 +204,23 @@ def _entry_rows(
 ) -> list[tuple[int, EntryRows]]:
     """Some entries' lines (in any process), each by its position among them."""
     return [(at, entry_rows(entry, *inputs)) for at, (entry, inputs) in missing]
+
+
+def renderer(
+    version: str, templates: Path, config: SiteConfig, state: BuildState
+) -> tuple[Environment, dict[str, bytes]]:
+    """The Jinja environment and the copied files, kept from the last build in this
+    process while the site's version (templates, code, settings) is the same.
+
+    ``serve`` then compiles its templates once, not after every save (0.05 s of a
+    save), and the environment's fragments of unchanged entries stay rendered.
+    """
+    kept = state.renderer
+    if kept is None or kept[0] != version:
+        kept = (version, make_environment(templates, config), read_copied_files(templates))
+        if state.remember:
+            state.renderer = kept
+    return kept[1], kept[2]
 
 
 def page_prints(

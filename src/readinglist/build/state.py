@@ -55,6 +55,8 @@ class BuildState:
     from build to build."""
     rows: dict[Any, Any] = field(default_factory=dict)
     """The last build's export lines by what each was made from."""
+    renderer: Any = None
+    """(site version, Jinja environment, copied files) of the last build."""
     digests: dict[Any, bytes] = field(default_factory=dict)
     """The digests of the last build's views and entries, by the instance itself."""
     pages: dict[str, tuple[str, Any, str]] = field(default_factory=dict)
