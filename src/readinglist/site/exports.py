@@ -180,18 +180,28 @@ def catalog_markdown(
     catalog: Catalog,
     config: SiteConfig | None = None,
     rows: Mapping[str, EntryRows] | None = None,
+    body: Callable[[Entry], str] | None = None,
 ) -> str:
-    """An awesome-list style Markdown list: a section per tag, newest first within it;
-    ``rows`` are the entries' lines, when :func:`export_rows` made them already.
+    """An awesome-list style Markdown list: a section per tag, newest first within it.
 
-    Summaries become one line of plain text (their Markdown rendered and
-    sanitised, then stripped of tags), so nothing a contributor wrote turns into
-    HTML or links where the list is shown.
+    ``rows`` are the entries' lines, when :func:`export_rows` made them already;
+    else each line is made here, ``body`` giving an entry's summary as HTML (the
+    summary rendered when not given). Summaries become one line of plain text
+    (their Markdown rendered and sanitised, then stripped of tags), so nothing a
+    contributor wrote turns into HTML or links where the list is shown.
     """
     config = config or SiteConfig()
-    if rows is None:
-        render = markdown_renderer()
-        rows = export_rows(catalog, lambda entry: render(entry.summary))
+    if rows is not None:
+        line_of = {slug: lines.markdown for slug, lines in rows.items()}
+    else:
+        if body is None:
+            render = markdown_renderer()
+            body = lambda entry: render(entry.summary)  # noqa: E731
+        companies = catalog.companies
+        line_of = {
+            e.slug: markdown_line(e, companies.get(e.company or ""), body(e))
+            for e in catalog.entries
+        }
     sections = [(catalog.tags[ident], entries) for ident, entries in catalog.by_tag.items()]
     sections.sort(key=lambda section: section[0].name.lower())
     count = len(catalog.entries)
@@ -212,7 +222,7 @@ def catalog_markdown(
     ]
     for tag, entries in sections:
         lines += ["", f"## {markdown_text(tag.name)}", "", markdown_text(tag.description), ""]
-        lines += [rows[e.slug].markdown for e in entries]
+        lines += [line_of[e.slug] for e in entries]
     return "\n".join(lines) + "\n"
 
 

@@ -18,7 +18,7 @@ from typing import Any
 
 from readinglist.catalog.model import Catalog, Entry
 from readinglist.config import SiteConfig
-from readinglist.site.exports import EntryRows, catalog_json, catalog_markdown, export_rows
+from readinglist.site.exports import EntryRows, catalog_json, catalog_markdown
 from readinglist.site.indexes import (
     UNDATED,
     index_pages,
@@ -45,9 +45,10 @@ from readinglist.site.views import (
 
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
 """Files from the templates folder published as they are."""
-TEXTS: tuple[str, ...] = ("catalog.json", "list.md", "robots.txt")
-"""Files whose text is made here, whole, rather than by Jinja: the exports (by
-:mod:`readinglist.site.exports`) and robots.txt. Their context is ``{"text": ...}``."""
+EXPORTS: tuple[str, ...] = ("catalog.json", "list.md")
+"""Files that list every entry, made by :mod:`readinglist.site.exports` rather than Jinja:
+from their context's ``text`` when the plan was given the entries' lines, else from
+the catalog when rendered."""
 HOME_TOP_TAGS = 12
 _ADDED = operator.attrgetter("added")
 
@@ -59,7 +60,8 @@ class Page:
     path: str
     """Relative output path: ``entries/x/index.html``, ``feed.xml``."""
     template: str
-    """A Jinja template name, a name in :data:`COPIED_FILES` or one of :data:`TEXTS`."""
+    """A Jinja template name, a name in :data:`COPIED_FILES`, one of :data:`EXPORTS`,
+    or ``robots.txt``."""
     context: Mapping[str, Any]
     """Everything the template receives, as plain data."""
     url: str = ""
@@ -352,8 +354,12 @@ def _file_pages(site: _Site, pages: Sequence[Page]) -> Iterator[Page]:
     yield Page("robots.txt", "robots.txt", {"text": robots})
     for name in COPIED_FILES:
         yield Page(name, name, {})
-    # Each export shows a summary as the entry pages do: from its view's HTML.
-    views = site.views
-    rows = site.rows or export_rows(catalog, lambda entry: str(views[entry.slug].body))
-    yield Page("catalog.json", "catalog.json", {"text": catalog_json(catalog, rows)})
-    yield Page("list.md", "list.md", {"text": catalog_markdown(catalog, config, rows)})
+    if site.rows is not None:
+        yield Page("catalog.json", "catalog.json", {"text": catalog_json(catalog, site.rows)})
+        yield Page("list.md", "list.md", {"text": catalog_markdown(catalog, config, site.rows)})
+        return
+    # Their lines not made yet: each export makes its own when it is rendered, in
+    # whichever process renders it. The list shows a summary as the entry pages do.
+    bodies = {slug: str(view.body) for slug, view in site.views.items()}
+    yield Page("catalog.json", "catalog.json", {"catalog": catalog})
+    yield Page("list.md", "list.md", {"catalog": catalog, "config": config, "bodies": bodies})

@@ -18,8 +18,9 @@ from markupsafe import Markup
 from readinglist.catalog.characters import safe_bytes
 from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
+from readinglist.site.exports import catalog_json, catalog_markdown
 from readinglist.site.markup import body_key, render_bodies
-from readinglist.site.pages import COPIED_FILES, TEXTS, Page, plan_site
+from readinglist.site.pages import COPIED_FILES, EXPORTS, Page, plan_site
 from readinglist.site.views import EntryView
 
 # The summaries' rendering lives with the Markdown it renders; named here too, as what
@@ -111,9 +112,17 @@ def render_page(environment: Environment, page: Page, copied: Mapping[str, bytes
 
 
 def _page_text(environment: Environment, page: Page) -> str:
-    if page.template in TEXTS:
-        return str(page.context["text"])
-    return environment.get_template(page.template).render(page.context)
+    context = page.context
+    if "text" in context and page.template in (*EXPORTS, "robots.txt"):
+        return str(context["text"])
+    if page.template == "catalog.json":
+        return catalog_json(context["catalog"])
+    if page.template == "list.md":
+        bodies: Mapping[str, str] = context["bodies"]
+        return catalog_markdown(
+            context["catalog"], context["config"], body=lambda entry: bodies[entry.slug]
+        )
+    return environment.get_template(page.template).render(context)
 
 
 def render_site(
