@@ -38,7 +38,7 @@ from readinglist.build.state import (
 from readinglist.build.workers import spread
 from readinglist.config import SiteConfig
 from readinglist.problems import Problem
-from readinglist.site.pages import Page, plan_site
+from readinglist.site.pages import EXPORTS, Page, plan_site
 from readinglist.site.render import (
     DEFAULT_TEMPLATES,
     render_page,
@@ -204,9 +204,11 @@ def _write(
     for page, known in todo.copied:
         manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
     environment, copied_files = reuse.renderer(version, templates, config, state)
+    # The exports take as long as hundreds of pages: dealt first, one to each process.
+    rendered = sorted(todo.rendered, key=lambda page: page.template not in EXPORTS)
     rows = spread(
         functools.partial(_render_share, environment, copied_files, built, live),
-        todo.rendered,
+        rendered,
         workers,
         reuse.PARALLEL,
     )
