@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from readinglist.build.workers import Forked, ForkFailed, spread
+from readinglist.build.workers import Forked, ForkFailed, share_out, spread
 
 
 def _pid_and_total(numbers: list[int]) -> tuple[int, int]:
@@ -47,6 +47,49 @@ def test_spread_deals_the_items_over_the_processes_and_gathers_every_result() ->
 def test_spread_keeps_small_work_in_this_process() -> None:
     done = spread(_squares, [1, 2], workers=2, least=3)
     assert {pid for pid, _ in done} == {os.getpid()}
+
+
+def _slow_squares(numbers: list[int]) -> list[tuple[int, int, int]]:
+    time.sleep(0.002 * len(numbers))
+    return [(os.getpid(), n, n * n) for n in numbers]
+
+
+@pytest.mark.parametrize("workers", [2, 3])
+def test_share_out_gives_this_process_the_back_and_the_others_the_front(workers: int) -> None:
+    items = list(range(400))
+    done = share_out(_slow_squares, items, workers=workers, least=1, size=10)
+    assert sorted((n, square) for _, n, square in done) == [(n, n * n) for n in items]
+    mine = sorted(n for pid, n, _ in done if pid == os.getpid())
+    theirs = sorted(n for pid, n, _ in done if pid != os.getpid())
+    assert mine and theirs
+    # Each took chunks as it went, from its own end: they met somewhere in between.
+    assert mine == list(range(400 - len(mine), 400))
+    assert theirs == list(range(len(theirs)))
+    assert len({pid for pid, _, _ in done}) == workers
+
+
+def test_share_out_keeps_small_work_in_this_process_and_leaks_no_descriptor() -> None:
+    assert {pid for pid, _, _ in share_out(_slow_squares, [1, 2], workers=2, least=3)} == {
+        os.getpid()
+    }
+    before = len(list(Path("/proc/self/fd").iterdir()))
+    share_out(_slow_squares, list(range(50)), workers=2, least=1, size=5)
+    assert len(list(Path("/proc/self/fd").iterdir())) == before
+
+
+def test_share_out_raises_when_a_helper_fails() -> None:
+    with pytest.raises(ForkFailed):
+        share_out(_fail_on_big, list(range(100)), workers=2, least=1, size=10)
+
+
+def _fail_on_big(numbers: list[int]) -> list[int]:
+    if os.getpid() != _PARENT:
+        raise ValueError("broken on purpose")
+    time.sleep(0.05)  # time for the helper to take its first share
+    return numbers
+
+
+_PARENT = os.getpid()
 
 
 def _interrupted() -> None:

@@ -14,9 +14,11 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
+import mmap
 import os
 import pickle
 import signal
+import struct
 import sys
 from collections.abc import Callable
 from typing import Generic, NoReturn, TypeVar
@@ -135,4 +137,76 @@ def spread(work: Callable[[list[X]], list[T]], items: list[X], workers: int, lea
         for helper in helpers:
             helper.cancel()
         raise
+    return done
+
+
+class _Ends:
+    """The part of a list not taken yet, shared by forked processes: ``[front, back)``.
+
+    Two counters in memory the processes share, and a pipe holding one byte as
+    the lock: whoever reads the byte holds the lock until it writes it back.
+    """
+
+    def __init__(self, count: int) -> None:
+        self._counters = mmap.mmap(-1, 16)
+        self._counters[:] = struct.pack("qq", 0, count)
+        self._take, self._give = os.pipe()
+        os.write(self._give, b"!")
+
+    def take(self, size: int, from_back: bool) -> range:
+        """The next ``size`` positions or fewer, from the front or the back; empty at the end."""
+        os.read(self._take, 1)
+        try:
+            front, back = struct.unpack("qq", self._counters[:])
+            if from_back:
+                taken = range(max(front, back - size), back)
+                back = taken.start
+            else:
+                taken = range(front, min(back, front + size))
+                front = taken.stop
+            self._counters[:] = struct.pack("qq", front, back)
+        finally:
+            os.write(self._give, b"!")
+        return taken
+
+    def close(self) -> None:
+        os.close(self._take)
+        os.close(self._give)
+        self._counters.close()
+
+
+def share_out(
+    work: Callable[[list[X]], list[T]], items: list[X], workers: int, least: int, size: int = 50
+) -> list[T]:
+    """``work(items)``, over ``workers`` processes that take ``size`` items at a time as
+    they go: the others from the front of ``items``, this one from the back, until
+    they meet.
+
+    So no process waits while another has much left, and what is last in
+    ``items`` is done by this process alone: a build puts there the pages that
+    share rendered fragments (lists, feeds), each then rendered once, not once per
+    process. Fewer than ``least`` items stay in this process.
+    """
+    if workers <= 1 or len(items) < least:
+        return work(items)
+    ends = _Ends(len(items))
+
+    def taking(from_back: bool) -> list[T]:
+        done: list[T] = []
+        while taken := ends.take(size, from_back):
+            done.extend(work(items[taken.start : taken.stop]))
+        return done
+
+    try:
+        helpers = [Forked(taking, False) for _ in range(workers - 1)]
+        try:
+            done = taking(True)
+            for helper in helpers:
+                done.extend(helper.result())
+        except BaseException:
+            for helper in helpers:
+                helper.cancel()
+            raise
+    finally:
+        ends.close()
     return done
