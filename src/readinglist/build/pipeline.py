@@ -35,7 +35,7 @@ from readinglist.build.state import (
     load_manifest,
     save_manifest,
 )
-from readinglist.build.workers import spread
+from readinglist.build.workers import share_out
 from readinglist.config import SiteConfig
 from readinglist.problems import Problem
 from readinglist.site.pages import EXPORTS, Page, plan_site
@@ -204,9 +204,10 @@ def _write(
     for page, known in todo.copied:
         manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
     environment, copied_files = reuse.renderer(version, templates, config, state)
-    # The exports take as long as hundreds of pages: dealt first, one to each process.
-    rendered = sorted(todo.rendered, key=lambda page: page.template not in EXPORTS)
-    rows = spread(
+    # This process takes pages from the back: the exports (each as long as hundreds
+    # of pages) and the pages that share entries' fragments, rendered once here.
+    rendered = sorted(todo.rendered, key=_render_order)
+    rows = share_out(
         functools.partial(_render_share, environment, copied_files, built, live),
         rendered,
         workers,
@@ -265,6 +266,11 @@ def _sort_out(
         else:
             todo.rendered.append(page)
     return todo, found
+
+
+def _render_order(page: Page) -> tuple[bool, bool]:
+    """Entry pages, which stand alone, first; the exports last."""
+    return page.template in EXPORTS, page.template != "entry.html"
 
 
 def _intact(live: Path, page: Page, known: Recorded) -> bool:
