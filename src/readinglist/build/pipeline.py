@@ -137,10 +137,10 @@ def _build(
         return done
     catalog = checked.catalog
     bodies = reuse.summaries(catalog, cache, state, workers)
-    related = reuse.related(catalog, config.related_count, cache, state)
+    related = reuse.related(catalog, config.related_count, cache, state, workers)
     views = reuse.views(catalog, bodies, state)
     rows = reuse.rows(catalog, bodies, state, workers)
-    pages = plan_site(catalog, config, bodies, related, views, rows)
+    pages = plan_site(catalog, config, bodies, related(), views, rows)
     counts = _write(live, pages, config, templates, cache, state, workers, search)
     problems = done.problems if counts.problem is None else (*done.problems, counts.problem)
     return BuildResult(
