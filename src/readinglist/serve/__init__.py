@@ -4,8 +4,9 @@
 loopback interface (``http``) and rebuilds whenever anything under the content
 folder or the templates changes. Every HTML page it serves gets one small
 script (``live``) that asks the server for news and is answered as soon as a
-rebuild is recorded: after a good rebuild the page reloads itself; after a failed one it shows the problems over the page while the last
-good site stays served, because a failed build writes nothing. Only served
+rebuild is recorded: after a good rebuild the page reloads itself; after a
+failed one it shows the problems over the page while the last good site stays
+served, because a failed build writes nothing. Only served
 HTML is touched; the files on disk are exactly what ``readinglist build``
 writes. Nothing here prints: what happens goes to the ``report`` callback.
 """
