@@ -18,7 +18,13 @@ import pytest
 
 from readinglist.build import checking
 from readinglist.build.checking import CheckMemory, check_folder
-from readinglist.catalog.check import Checked, check_content, validate
+from readinglist.catalog.check import (
+    Checked,
+    check_content,
+    near_duplicate_titles,
+    titles_checked,
+    validate,
+)
 from readinglist.catalog.model import PublicationDate
 from readinglist.catalog.read import load_content
 
@@ -50,6 +56,11 @@ def check_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, extra: Path | No
     monkeypatch.setattr(checking, "PARALLEL_ENTRY_FILES", 1)
     for workers in (2, 3):
         assert check_folder("content", TODAY, workers=workers) == result
+    # With the near-duplicate titles left for later, then looked for: the same.
+    later = check_folder("content", TODAY, workers=2, titles=False)
+    assert later.title_lines is not None
+    warnings = near_duplicate_titles(later.catalog.entries, later.title_lines)
+    assert titles_checked(later, warnings) == result
     # Checked again with what the first check remembered: the same again.
     memory = CheckMemory()
     for _ in range(2):

@@ -27,7 +27,7 @@ from pathlib import Path
 
 from readinglist.build.memory import CheckMemory, FileKey, Stamp, TitleMemory, settled, stamp
 from readinglist.build.workers import Forked
-from readinglist.catalog.check import Checked, checked
+from readinglist.catalog.check import Checked, Similar, checked
 from readinglist.catalog.fields import FileCheck, check_entry_file
 from readinglist.catalog.read import RawContent, entry_names, read_content, read_entry
 from readinglist.catalog.titles import similar_titles
@@ -95,6 +95,7 @@ def check_folder(
     *,
     memory: CheckMemory | None = None,
     workers: int = 1,
+    titles: bool = True,
 ) -> Checked:
     """Read and check a content folder, as :func:`~readinglist.catalog.check.check_content`.
 
@@ -102,14 +103,15 @@ def check_folder(
     bytes it has seen are not parsed or checked again, and it is left holding this
     check. With ``workers`` above one and enough entry files to read, they are shared
     out among that many processes, which read and check their share; the checks
-    across entries run here, once everything is in.
+    across entries run here, once everything is in. ``titles=False`` (with no
+    memory) leaves the near-duplicate titles for later, as :func:`checked` can.
     """
     with collector_paused():
-        return _check_folder(str(content), today, memory, workers)
+        return _check_folder(str(content), today, memory, workers, titles)
 
 
 def _check_folder(
-    content: str, today: datetime.date, memory: CheckMemory | None, workers: int
+    content: str, today: datetime.date, memory: CheckMemory | None, workers: int, titles: bool
 ) -> Checked:
     started = time.time_ns()  # before any stamp is taken: see memory.settled
     head = read_content(content, entries=False)
@@ -126,7 +128,9 @@ def _check_folder(
         problems += share.problems
         for position, read in zip(positions, share.reads, strict=True):
             reads[position] = read
-    similar = memory.titles.similar if memory is not None else similar_titles
+    similar: Similar | None = memory.titles.similar if memory is not None else similar_titles
+    if memory is None and not titles:
+        similar = None
     return checked(vocabulary, problems, _file_checks(reads, memory), 2 + len(items), similar)
 
 

@@ -130,11 +130,12 @@ def _build(
     state: BuildState,
 ) -> BuildResult:
     checked = reuse.check(content, today, cache, state, workers)
-    done = BuildResult(
-        checked.problems, checked_files=checked.files, out=str(live), notes=tuple(cache.notes)
-    )
+    complete = reuse.titles(checked, workers)
     if not checked.ok:
-        return done
+        checked = complete()
+        return BuildResult(
+            checked.problems, checked_files=checked.files, out=str(live), notes=tuple(cache.notes)
+        )
     catalog = checked.catalog
     bodies = reuse.summaries(catalog, cache, state, workers)
     related = reuse.related(catalog, config.related_count, cache, state, workers)
@@ -142,7 +143,8 @@ def _build(
     rows = reuse.rows(catalog, bodies, state, workers)
     pages = plan_site(catalog, config, bodies, related(), views, rows)
     counts = _write(live, pages, config, templates, cache, state, workers, search)
-    problems = done.problems if counts.problem is None else (*done.problems, counts.problem)
+    found = complete().problems
+    problems = found if counts.problem is None else (*found, counts.problem)
     return BuildResult(
         problems,
         files=counts.files,

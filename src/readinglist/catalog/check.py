@@ -11,9 +11,10 @@ duplicates, single-use tags, missing summaries) do not stop it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import os
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
 from readinglist.catalog.fields import FileCheck, check_entry, check_entry_file
@@ -36,6 +37,7 @@ __all__ = [
     "read_content",
     "read_vocabulary",
     "similar_titles",
+    "titles_checked",
     "validate",
 ]
 """The stages, each importable from here."""
@@ -54,10 +56,20 @@ class Checked:
     """How many files were looked at, for the summary line."""
     vocabulary: Vocabulary
     """What the entries were checked against."""
+    title_lines: Mapping[str, int] | None = None
+    """Each catalog entry's title line, by path, while its near-duplicate titles are
+    still to be looked for (see :func:`titles_checked`); None once they were."""
 
     @property
     def ok(self) -> bool:
         return not any(p.severity == "error" for p in self.problems)
+
+
+def titles_checked(checked: Checked, warnings: Iterable[Problem]) -> Checked:
+    """``checked``, whose titles were left for later, with what
+    :func:`near_duplicate_titles` found among them (``warnings``) added."""
+    problems = tuple(sort_problems([*checked.problems, *warnings]))
+    return dataclasses.replace(checked, problems=problems, title_lines=None)
 
 
 def check_content(content_dir: str | os.PathLike[str], today: datetime.date) -> Checked:
@@ -75,14 +87,20 @@ def checked(
     problems: Iterable[Problem],
     file_checks: Sequence[FileCheck],
     files: int,
-    similar: Similar = similar_titles,
+    similar: Similar | None = similar_titles,
 ) -> Checked:
     """The last stages: the checks across entries and the near-duplicate titles, then
-    everything found, sorted. ``problems`` are those found before (reading, vocabularies)."""
+    everything found, sorted. ``problems`` are those found before (reading, vocabularies).
+
+    With ``similar`` None the titles are left for later: they give warnings only,
+    so a caller may look for them beside other work (:func:`titles_checked`).
+    """
     catalog, across, title_lines = check_across(vocabulary, file_checks)
     found = [*problems, *across]
     for file_check in file_checks:
         found += file_check.problems
+    if similar is None:
+        return Checked(catalog, tuple(sort_problems(found)), files, vocabulary, title_lines)
     found += near_duplicate_titles(catalog.entries, title_lines, similar)
     return Checked(catalog, tuple(sort_problems(found)), files, vocabulary)
 
