@@ -128,9 +128,14 @@ def spread(work: Callable[[list[X]], list[T]], items: list[X], workers: int, lea
     """
     shares = workers if workers > 1 and len(items) >= least else 1
     parts = [items[k::shares] for k in range(shares)]
-    helpers = [Forked(work, part) for part in parts[1:]]
+    return _gathered([Forked(work, part) for part in parts[1:]], lambda: work(parts[0]))
+
+
+def _gathered(helpers: list[Forked[list[T]]], here: Callable[[], list[T]]) -> list[T]:
+    """What ``here()`` gives in this process, then what each helper gives; should
+    anything fail, the helpers still running are stopped."""
     try:
-        done = work(parts[0])
+        done = here()
         for helper in helpers:
             done.extend(helper.result())
     except BaseException:
@@ -198,15 +203,6 @@ def share_out(
         return done
 
     try:
-        helpers = [Forked(taking, False) for _ in range(workers - 1)]
-        try:
-            done = taking(True)
-            for helper in helpers:
-                done.extend(helper.result())
-        except BaseException:
-            for helper in helpers:
-                helper.cancel()
-            raise
+        return _gathered([Forked(taking, False) for _ in range(workers - 1)], lambda: taking(True))
     finally:
         ends.close()
-    return done
