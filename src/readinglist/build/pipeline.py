@@ -137,13 +137,16 @@ def _build(
             checked.problems, checked_files=checked.files, out=str(live), notes=tuple(cache.notes)
         )
     catalog = checked.catalog
-    bodies = reuse.summaries(catalog, cache, state, workers)
-    related = reuse.related(catalog, config.related_count, cache, state, workers)
-    views = reuse.views(catalog, bodies, state)
-    rows = reuse.rows(catalog, bodies, state, workers)
-    pages = plan_site(catalog, config, bodies, related(), views, rows)
-    counts = _write(live, pages, config, templates, cache, state, workers, search)
-    found = complete().problems
+    try:
+        bodies = reuse.summaries(catalog, cache, state, workers)
+        related = reuse.related(catalog, config.related_count, cache, state, workers)
+        views = reuse.views(catalog, bodies, state)
+        rows = reuse.rows(catalog, bodies, state, workers)
+        pages = plan_site(catalog, config, bodies, related(), views, rows)
+        counts = _write(live, pages, config, templates, cache, state, workers, search)
+    finally:
+        # However the build ends, the titles are waited for: no process is left behind.
+        found = complete().problems
     problems = found if counts.problem is None else (*found, counts.problem)
     return BuildResult(
         problems,

@@ -74,7 +74,7 @@ def titles(checked: Checked, workers: int) -> Callable[[], Checked]:
     if lines is None:
         return lambda: checked
     entries = checked.catalog.entries
-    if workers <= 1:
+    if workers <= 1 or len(entries) < PARALLEL:
         return lambda: titles_checked(checked, near_duplicate_titles(entries, lines))
     helper = Forked(near_duplicate_titles, entries, lines)
     return lambda: titles_checked(checked, helper.result())
