@@ -2,10 +2,13 @@
 
 Each function here is one step of :mod:`readinglist.build.pipeline`, with what it
 keeps in a :class:`BuildState` (and the cache folder) and what that gains: the
-checker's memory (only edited entry files are parsed and checked), rendered
+checker's memory (only edited entry files are opened and checked), rendered
 summaries (Markdown is most of a cold build's rendering), related entries,
-entry views kept as the same objects, and page fingerprints, kept in one
-process while a page's context is unchanged.
+each entry's view and export lines (kept as the same objects while the entry
+is), the compiled templates, and page fingerprints, kept in one process while
+a page's context is unchanged. Some steps hand work to another process and
+give a function that waits for it: the near-duplicate titles and the related
+entries of a cold build.
 """
 
 from __future__ import annotations

@@ -2,8 +2,9 @@
 
 Forking shares the parent's memory (a catalog, its pages, compiled templates)
 with no pickling: only the result travels, so it must be picklable. The engine
-uses this to spread rendering over the machine's cores (a cold build of 10,000
-entries renders in about half the time with two processes).
+uses this to spread work over the machine's cores (a cold build of 10,000
+entries renders in about half the time with two processes): dealt out at once
+(:func:`spread`), or taken as it goes from both ends of a list (:func:`share_out`).
 
 A forked process never outlives the build that started it: it is killed when
 its parent ends, however the parent ends, and it leaves an interrupted or
