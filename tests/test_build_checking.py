@@ -13,6 +13,7 @@ import gc
 import os
 import pickle
 import random
+import re
 import shutil
 import time
 import weakref
@@ -261,6 +262,39 @@ def test_a_saved_memory_serves_the_next_process(
     assert checked == [str(edited)]
 
 
+@pytest.mark.parametrize("damage", [None, {"x": (99,)}, {"x": ("0",)}, ["not", "a", "dict"]])
+def test_a_saved_memory_keeps_the_titles_blocking_keys_unless_they_are_damaged(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
+) -> None:
+    memory = CheckMemory()
+    check_folder(content, TODAY, memory=memory)
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    if damage is not None:
+        stream = saved.read_bytes()
+        form = pickle.dumps(check_memory.MEMORY_FORMAT, protocol=pickle.HIGHEST_PROTOCOL)
+        state = pickle.loads(stream[len(form) :])
+        saved.write_bytes(form + pickle.dumps((*state[:-1], damage)))
+    made: list[int] = []
+    real = check_memory._holders
+
+    def counted(titles: list[str]) -> dict[str, tuple[int, ...]]:
+        made.append(len(titles))
+        return real(titles)
+
+    monkeypatch.setattr(check_memory, "_holders", counted)
+    loaded = CheckMemory.load(saved)
+    assert loaded.files == memory.files
+    # A title made like another's: found from the blocking keys, kept or worked out again.
+    edited = content / "entries" / "michelangelo.md"
+    other = check_content(content, TODAY).catalog.entries[0]
+    edited.write_text(re.sub(r"(?m)^title: .*$", f"title: {other.title}!", edited.read_text()))
+    fresh = check_content(content, TODAY)
+    assert any("is very like the title" in p.message for p in fresh.problems)
+    assert check_folder(content, TODAY, memory=loaded) == fresh
+    assert made == ([] if damage is None else [len(memory.titles.titles)])
+
+
 class _Call:
     """Something a foreign pickle might ask to be called while it is read."""
 
@@ -276,11 +310,11 @@ class _Call:
         pickle.dumps({"some": "other data"}),
         pickle.dumps(check_memory.MEMORY_FORMAT) + b"\x80\x05truncated",
         pickle.dumps(check_memory.MEMORY_FORMAT)
-        + pickle.dumps((None, None, {1: 2}, {}, (), set(), None)),
+        + pickle.dumps((None, None, {1: 2}, {}, (), set(), None, {})),
         pickle.dumps(check_memory.MEMORY_FORMAT)
-        + pickle.dumps((None, None, {}, {"content/entries/a.md": "stamp"}, (), set(), None)),
+        + pickle.dumps((None, None, {}, {"content/entries/a.md": "stamp"}, (), set(), None, {})),
         pickle.dumps(check_memory.MEMORY_FORMAT)
-        + pickle.dumps((None, None, {}, {}, (), set(), (b"read", "no vocabulary", ()))),
+        + pickle.dumps((None, None, {}, {}, (), set(), (b"read", "no vocabulary", ()), {})),
         pickle.dumps("readinglist check memory 2") + pickle.dumps((None, None, {}, (), set())),
         pickle.dumps(check_memory.MEMORY_FORMAT) + pickle.dumps(_Call()),
         pickle.dumps(_Call()),
