@@ -108,17 +108,9 @@ def entry_rows(entry: Entry, company: Company | None, body: str) -> EntryRows:
     return EntryRows(json_row(entry), markdown_line(entry, company, body))
 
 
-def export_rows(catalog: Catalog, render: Callable[[Entry], str]) -> dict[str, EntryRows]:
-    """Every entry's lines, by slug; ``render`` gives an entry's summary as HTML."""
-    companies = catalog.companies
-    return {
-        e.slug: entry_rows(e, companies.get(e.company or ""), render(e)) for e in catalog.entries
-    }
-
-
 def catalog_json(catalog: Catalog, rows: Mapping[str, EntryRows] | None = None) -> str:
     """``catalog_document`` as stable JSON text, one entry, tag or company a line;
-    ``rows`` are the entries' lines, when :func:`export_rows` made them already.
+    ``rows`` are the entries' lines by slug, when :func:`entry_rows` made them already.
 
     A line per item keeps diffs readable; indenting every field would go through the
     pure-Python encoder, many times slower on a large catalog.
@@ -184,7 +176,7 @@ def catalog_markdown(
 ) -> str:
     """An awesome-list style Markdown list: a section per tag, newest first within it.
 
-    ``rows`` are the entries' lines, when :func:`export_rows` made them already;
+    ``rows`` are the entries' lines by slug, when :func:`entry_rows` made them already;
     else each line is made here, ``body`` giving an entry's summary as HTML (the
     summary rendered when not given). Summaries become one line of plain text
     (their Markdown rendered and sanitised, then stripped of tags), so nothing a

@@ -100,9 +100,10 @@ def plan_site(
 
     ``bodies`` are the rendered summaries by :func:`~readinglist.site.markup.body_key`,
     ``related`` what :func:`related_entries` gives for this catalog and the
-    configured count, ``views`` what :func:`entry_views` gives for the catalog
-    and those bodies, and ``rows`` what :func:`export_rows` gives for them; each is
-    worked out here when not given.
+    configured count and ``views`` what :func:`entry_views` gives for the catalog
+    and those bodies: each is worked out here when not given. ``rows`` are each
+    entry's lines in the exports by slug (:func:`~readinglist.site.exports.entry_rows`);
+    without them the exports make their own when they are rendered.
     """
     if bodies is None:
         bodies = render_bodies(e.summary for e in catalog.entries)
