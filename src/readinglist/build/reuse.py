@@ -170,12 +170,12 @@ def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dic
     if not state.remember:
         return entry_views(catalog, bodies)
     terms = Terms.of(catalog)
-    known = _Known(state.views if state.terms == terms else {})
+    known: Kept = state.views if state.terms == terms else {}
     made: Kept = {}
     views: dict[str, EntryView] = {}
     for entry in catalog.entries:
         body = body_of(entry, bodies)
-        view = known.get(entry, body)
+        view = _kept(known, entry, body)
         if view is None:
             view = view_of(entry, terms, body)
         made[id(entry)] = (entry, body, view)
@@ -189,23 +189,18 @@ Kept = dict[int, tuple[Entry, object, Any]]
 the ``id`` from being used again), what else it was made from, and what was made."""
 
 
-class _Known:
-    """What the last build made for each entry, found by the entry object itself.
+def _kept(known: Kept, entry: Entry, inputs: object) -> Any | None:
+    """What the last build made for this very entry from equal other inputs, if anything.
 
     Unchanged entry files give the same entry objects from one check to the next
     (the checker's memory keeps them), so no entry need be hashed or compared: that
     cost 0.06 s of a save at 10,000 entries. An entry that is another object is made
     again, which costs about as much as comparing it would.
     """
-
-    def __init__(self, kept: Kept) -> None:
-        self.kept = kept
-
-    def get(self, entry: Entry, inputs: object) -> Any | None:
-        last = self.kept.get(id(entry))
-        if last is None or last[0] is not entry:
-            return None
-        return last[2] if last[1] is inputs or last[1] == inputs else None
+    last = known.get(id(entry))
+    if last is None or last[0] is not entry:
+        return None
+    return last[2] if last[1] is inputs or last[1] == inputs else None
 
 
 def rows(
@@ -224,12 +219,11 @@ def rows(
     if not state.remember:
         return None
     companies = catalog.companies
-    known = _Known(state.rows)
     made: Kept = {}
     missing: list[tuple[Entry, tuple[Company | None, str]]] = []
     for entry in catalog.entries:
         inputs = (companies.get(entry.company or ""), body_of(entry, bodies))
-        found = known.get(entry, inputs)
+        found = _kept(state.rows, entry, inputs)
         if found is None:
             missing.append((entry, inputs))
         made[id(entry)] = (entry, inputs, found)
