@@ -17,6 +17,7 @@ import pytest
 
 from builds import build_fixture, files_under
 from readinglist.build import output, pipeline
+from readinglist.build.listing import Stamp
 from readinglist.cli import main
 
 REPO = Path(__file__).parent.parent
@@ -162,7 +163,7 @@ def test_a_full_disk_is_one_error_line_and_the_next_build_recovers(
     real_write = output.write_file
     room = 3
 
-    def write_until_full(tree: Path, path: str, data: bytes) -> output.Stamp:
+    def write_until_full(tree: Path, path: str, data: bytes) -> Stamp:
         nonlocal room
         if room == 0:
             raise OSError(errno.ENOSPC, "No space left on device", str(tree / path))

@@ -9,20 +9,10 @@ and any file that is missing, changed or unknown is written again or removed;
 what stands in a page's way (a symlink, a file where its folder should be) is
 removed first, never written through.
 
-Looking is cheap, the way git's index makes ``git status`` cheap: the manifest
-also keeps each folder's stamp (modification and change times, inode, device)
-as the survey found it, and a folder whose stamp is unchanged has the same
-names in it (adding, removing or renaming one changes it), so it is not listed
-again: only its files are looked at, one by one. At 10,000 entries (12,411
-files in 11,856 folders) that takes a rebuild's look at the folder from about
-0.2 s to 0.1 s, and about 0.02 s more to work out which stamps to keep (medians
-of five on a busy two-core machine). A stamp taken less than :data:`RACY_NS`
-after its folder last changed is not kept (a change in the same clock tick
-would leave it equal), nor is that of a folder whose names the build changed:
-those folders are listed next time, as is the top one, whose change time the
-swap itself moves. One limit is shared with the files' own stamps: a file
-rewritten to the same size within the same tick as its recorded stamp looks
-unchanged.
+Looking means listing the whole folder (see :mod:`readinglist.build.listing`,
+which does it beside the build's other work), so nothing about it is trusted
+from an earlier look. One limit is shared with git's index: a file rewritten to
+the same size within the same clock tick as its recorded stamp looks unchanged.
 """
 
 from __future__ import annotations
@@ -34,25 +24,14 @@ import fcntl
 import os
 import shutil
 import stat
-import time
-from collections.abc import Callable, Collection, Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
+from readinglist.build.listing import Stamp
+
 _RENAME_EXCHANGE = 2
 _AT_FDCWD = -100
-
-Stamp = tuple[int, int]
-"""A file's size and modification time in nanoseconds, as written."""
-UNUSABLE: Stamp = (-1, -1)
-"""The stamp of anything but a regular file: never a recorded one."""
-FolderStamp = tuple[int, int, int, int]
-"""A folder's modification and change times in nanoseconds, inode and device: adding,
-removing or renaming a name in it changes the times, a folder put in its place the rest."""
-RACY_NS = 2_000_000_000
-"""How long after a folder's last change its stamp may be kept. File-system times come
-from a coarse clock (a tick of a few ms behind the one :func:`now_ns` reads, a whole
-second on some file systems), and a change in the same tick leaves them equal."""
 
 
 @dataclass(frozen=True)
@@ -63,30 +42,19 @@ class Recorded:
     stamp: Stamp
 
 
-Folder = tuple[FolderStamp | None, tuple[str, ...], tuple[str, ...]]
-"""A folder of an output folder (``""`` the top one) as the build that wrote it left it:
-its stamp (None when it must be listed: new, changed by the build, or too recently), the
-names of the manifest's files in it, and of its folders that hold some."""
-
-
-@dataclass(frozen=True)
-class Manifest:
-    """An output folder as the build that wrote it left it."""
-
-    files: Mapping[str, Recorded]
-    """Every file by relative path."""
-    folders: Mapping[str, Folder]
-    """Every folder holding them by relative path: together, every name in the folder."""
+Manifest = Mapping[str, Recorded]
+"""An output folder as the build that wrote it left it: every file by relative path."""
 
 
 @dataclass(frozen=True)
 class Survey:
-    """What an output folder holds, as :func:`survey` found it."""
+    """What an output folder holds, as :mod:`readinglist.build.listing` found it."""
 
     files: dict[str, Stamp]
-    """Every file by relative path, anything not a regular file with :data:`UNUSABLE`."""
-    folders: dict[str, FolderStamp | None]
-    """Every folder found, with its stamp when it can be trusted next time."""
+    """Every file by relative path, anything not a regular file with
+    :data:`~readinglist.build.listing.UNUSABLE`."""
+    folders: list[str]
+    """Every folder by relative path, ``""`` the top one."""
 
 
 class OutputBusy(Exception):
@@ -125,141 +93,15 @@ def stamp_of(info: os.stat_result) -> Stamp:
     return (info.st_size, info.st_mtime_ns)
 
 
-def folder_stamp(info: os.stat_result) -> FolderStamp:
-    return (info.st_mtime_ns, info.st_ctime_ns, info.st_ino, info.st_dev)
-
-
-_UNKNOWN: Folder = (None, (), ())
-
-
-def now_ns() -> int:
-    """The time stamps are measured against (the fine clock, hence the margin)."""
-    return time.time_ns()
-
-
-def survey(tree: Path, known: Mapping[str, Folder]) -> Survey:
-    """Every file below ``tree`` by relative path, with its stamp; and every folder.
-
-    A folder ``known`` with its stamp unchanged holds the same names: its files are
-    looked at without listing it. Any other folder is listed. Anything that is not a
-    regular file (a folder where a file should be, a symlink, a socket) is listed with
-    :data:`UNUSABLE`, so the caller replaces it.
-    """
-    settled = now_ns() - RACY_NS
-    root = os.fspath(tree)
-    found = Survey({}, {})
-    pending = [""]
-    while pending:
-        folder = pending.pop()
-        path = f"{root}/{folder}" if folder else root
-        try:
-            info = os.lstat(path)
-        except OSError:
-            continue  # gone: its files are missing
-        if folder and not stat.S_ISDIR(info.st_mode):
-            found.files[folder] = stamp_of(info) if stat.S_ISREG(info.st_mode) else UNUSABLE
-            continue
-        stamp = folder_stamp(info) if stat.S_ISDIR(info.st_mode) else None
-        prefix = f"{folder}/" if folder else ""
-        kept, files, folders = known.get(folder, _UNKNOWN)
-        if stamp is not None and kept == stamp:
-            found.folders[folder] = stamp
-            _look_at(root, prefix, files, found.files)
-            pending.extend(prefix + name for name in folders)
-            continue
-        names = _list(path, prefix, found.files)
-        if names is None or stamp is None or max(stamp[0], stamp[1]) >= settled:
-            found.folders[folder] = None
-        else:
-            found.folders[folder] = stamp
-        pending.extend(names or ())
-    return found
-
-
-def _look_at(root: str, prefix: str, names: tuple[str, ...], found: dict[str, Stamp]) -> None:
-    """Each of the files ``names`` of an unchanged folder, by its path."""
-    for name in names:
-        path = prefix + name
-        try:
-            info = os.lstat(f"{root}/{path}")
-        except OSError:
-            continue
-        found[path] = stamp_of(info) if stat.S_ISREG(info.st_mode) else UNUSABLE
-
-
-def _list(folder: str, prefix: str, found: dict[str, Stamp]) -> list[str] | None:
-    """The files of ``folder`` into ``found``; its sub-folders' paths (None: unreadable)."""
-    try:
-        with os.scandir(folder) as scan:
-            items = list(scan)
-    except OSError:
-        return None
-    folders = []
-    for item in items:
-        name = prefix + item.name
-        try:
-            if item.is_dir(follow_symlinks=False):
-                folders.append(name)
-            elif item.is_file(follow_symlinks=False):
-                found[name] = stamp_of(item.stat(follow_symlinks=False))
-            else:
-                found[name] = UNUSABLE
-        except OSError:
-            found[name] = UNUSABLE
-    return folders
-
-
-Layout = dict[str, tuple[list[str], list[str]]]
-"""Each folder holding some of a set of files (``""`` the top one): the names of its files
-and of its folders holding some."""
-
-
-def layout(files: Iterable[str]) -> Layout:
-    """The folders holding ``files``, and what each holds."""
-    groups: Layout = {}
+def folders_holding(files: Iterable[str]) -> set[str]:
+    """Every folder holding some of ``files`` (``""`` the top one), and those above it."""
+    folders = {""}
     for path in files:
-        parent, _, name = path.rpartition("/")
-        group = groups.get(parent)
-        if group is None:
-            group = _group(parent, groups)
-        group[0].append(name)
-    return groups
-
-
-def _group(folder: str, groups: Layout) -> tuple[list[str], list[str]]:
-    group = groups[folder] = ([], [])
-    if folder:
-        parent, _, name = folder.rpartition("/")
-        above = groups.get(parent)
-        if above is None:
-            above = _group(parent, groups)
-        above[1].append(name)
-    return group
-
-
-def folders_of(groups: Layout, files: Collection[str], found: Survey) -> dict[str, Folder]:
-    """The folders of ``groups``, holding ``files`` (what a build leaves), for the next survey.
-
-    A folder keeps the stamp the survey found only when the build left exactly the
-    names the survey found in it: the stamp then still stands for them (writing over
-    a file does not change it), and any change since, by the build or anyone else,
-    changes it. The folders the build added or removed names in are listed next time
-    (their new stamps would be too recent to trust anyway), as are new ones.
-    """
-    changed = found.files.keys() ^ files
-    changed.update(path for path, stamp in found.files.items() if stamp == UNUSABLE)
-    changed.update(found.folders.keys() ^ groups.keys())
-    dirty = {path.rpartition("/")[0] for path in changed if path}
-    kept = {folder: stamp for folder, stamp in found.folders.items() if folder not in dirty}
-    return records(groups, kept)
-
-
-def records(groups: Layout, stamps: Mapping[str, FolderStamp | None]) -> dict[str, Folder]:
-    """Each folder of ``groups`` with its stamp in ``stamps``, None when it has none."""
-    return {
-        folder: (stamps.get(folder), tuple(names), tuple(subs))
-        for folder, (names, subs) in groups.items()
-    }
+        folder = path.rpartition("/")[0]
+        while folder not in folders:
+            folders.add(folder)
+            folder = folder.rpartition("/")[0]
+    return folders
 
 
 def trusted(manifest: Mapping[str, Recorded], on_disk: Mapping[str, Stamp]) -> dict[str, str]:

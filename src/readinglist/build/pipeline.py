@@ -25,7 +25,8 @@ from jinja2 import Environment
 from readinglist.build import output, reuse
 from readinglist.build.checking import collector_paused
 from readinglist.build.fingerprint import site_version
-from readinglist.build.output import Manifest, Recorded, Survey
+from readinglist.build.listing import Lister, Stamp
+from readinglist.build.output import Recorded, Survey
 from readinglist.build.search import index_site
 from readinglist.build.state import (
     BuildState,
@@ -102,9 +103,20 @@ def build_site(
         with collector_paused(), output.locked(live, waiting):
             if state is None:
                 state = BuildState(remember=cache.root is not None)
-            return _build(
-                Path(content), live, config, today, cache, workers, search, templates, state
-            )
+            # What the folder beside the live site holds is listed meanwhile.
+            with Lister(str(output.next_folder(live)), workers > 1 and state.remember) as beside:
+                return _build(
+                    Path(content),
+                    live,
+                    config,
+                    today,
+                    cache,
+                    workers,
+                    search,
+                    templates,
+                    state,
+                    beside,
+                )
     except BuildFailed as exc:
         return BuildResult((), out=str(live), notes=tuple(notes), failure=str(exc))
     except OSError as exc:
@@ -128,6 +140,7 @@ def _build(
     search: bool,
     templates: Path,
     state: BuildState,
+    beside: Lister,
 ) -> BuildResult:
     checked = reuse.check(content, today, cache, state, workers)
     complete = reuse.titles(checked, workers)
@@ -143,7 +156,7 @@ def _build(
         views = reuse.views(catalog, bodies, state)
         rows = reuse.rows(catalog, bodies, state, workers)
         pages = plan_site(catalog, config, bodies, related(), views, rows)
-        counts = _write(live, pages, config, templates, cache, state, workers, search)
+        counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:
         # However the build ends, the titles are waited for: no process is left behind.
         found = complete().problems
@@ -190,20 +203,21 @@ def _write(
     state: BuildState,
     workers: int,
     search: bool,
+    beside: Lister,
 ) -> _Counts:
     """Bring the folder beside the live site up to this build, then swap the two."""
     version = site_version(templates, reuse.CODE, config)
     prints = reuse.page_prints(version, pages, state, workers)
     built = output.next_folder(live)
     live_id = folder_id(live)
-    todo, found = _sort_out(live, built, pages, prints, cache, state, live_id)
+    todo, found = _sort_out(live, built, pages, prints, cache, state, live_id, beside)
     built_id = folder_id(built)
     assert built_id is not None  # _sort_out made the folder
     forget_manifest(cache, state, built_id)
     # What no page makes goes first: a symlink or a file where a folder should be is
     # removed, never written through.
-    places = output.layout(prints)
-    stale = (found.files.keys() - prints.keys()) | (found.folders.keys() - places.keys())
+    places = output.folders_holding(prints)
+    stale = (found.files.keys() - prints.keys()) | (set(found.folders) - places)
     output.remove_stale(built, sorted(stale))
     manifest: dict[str, Recorded] = dict(todo.kept)
     for page, known in todo.copied:
@@ -225,8 +239,7 @@ def _write(
     problem = index_site(built) if search else None
     if problem is not None and problem.severity == "error":
         return _Counts(0, 0, 0, 0, problem)
-    folders = output.folders_of(places, manifest.keys(), found)
-    save_manifest(cache, state, built_id, Manifest(manifest, folders), live_id)
+    save_manifest(cache, state, built_id, manifest, live_id)
     output.swap(live, built)
     return _Counts(
         files=len(manifest),
@@ -245,20 +258,20 @@ def _sort_out(
     cache: Cache,
     state: BuildState,
     live_id: str | None,
+    beside: Lister,
 ) -> tuple[_Todo, Survey]:
     """Which files are there already, which can be copied and which must be rendered;
     and what the folder being built holds, as found on disk."""
-    recorded = load_manifest(cache, state, folder_id(built))
-    built_manifest = recorded.files
+    built_manifest = load_manifest(cache, state, folder_id(built))
     if built_manifest:
-        found = output.survey(built, recorded.folders)
+        found = Survey(*beside.result())
         there = output.trusted(built_manifest, found.files)
     else:
         # Nothing says what the folder holds (first build, no cache, an interrupted
         # build): it is emptied rather than trusted.
         output.fresh_folder(built)
-        found, there = Survey({}, {}), {}
-    live_manifest = load_manifest(cache, state, live_id, folders=False).files
+        found, there = Survey({}, []), {}
+    live_manifest = load_manifest(cache, state, live_id)
     todo = _Todo({}, [], [])
     for page in pages:
         fingerprint = prints[page.path]
@@ -293,9 +306,9 @@ def _render_share(
     tree: Path,
     live: Path,
     pages: list[Page],
-) -> list[tuple[str, output.Stamp | str]]:
+) -> list[tuple[str, Stamp | str]]:
     """Render and write some pages (in any process); a failure to write is a value."""
-    rows: list[tuple[str, output.Stamp | str]] = []
+    rows: list[tuple[str, Stamp | str]] = []
     for page in pages:
         data = render_page(environment, page, copied)
         try:

@@ -3,9 +3,9 @@
 Three things are kept, each because a user feels it: the rendered summaries
 (Markdown is most of a cold build's rendering: a build that finds them renders
 10,000 summaries in no time instead of about a second), each output folder's
-manifest (what every file was rendered from, so only pages whose inputs changed
-are rendered and written, and every folder's stamp, so the folder is looked at
-without listing it again), and what the checker learnt (so a rebuild reads and
+manifest (what every file was rendered from and its stamp once written, so only
+pages whose inputs changed, or whose files were changed since, are rendered and
+written), and what the checker learnt (so a rebuild reads and
 checks only the entry files that changed). Everything on disk is plain data,
 written to a temporary file and renamed into place. A cache that is damaged,
 from another version, unreadable or not a folder at all is set aside with one
@@ -22,9 +22,9 @@ from pathlib import Path
 from typing import Any
 
 from readinglist import __version__
-from readinglist.build.output import Manifest, Recorded, layout, records
+from readinglist.build.output import Manifest, Recorded
 
-FORMAT = f"readinglist {__version__} build state 2"
+FORMAT = f"readinglist {__version__} build state 3"
 """Stored with every file: a file written by another version is not read."""
 FOLDER = "build"
 """Below the cache folder, beside ``links.json``."""
@@ -156,35 +156,22 @@ def manifest_name(identity: str) -> str:
     return f"folder-{identity}.marshal"
 
 
-NO_MANIFEST = Manifest({}, {})
-"""What is known of a folder without one: nothing, so it is emptied and built afresh."""
-
-
-def load_manifest(
-    cache: Cache, state: BuildState, identity: str | None, *, folders: bool = True
-) -> Manifest:
-    """The manifest of the folder ``identity``: from memory, else from the cache. Without
-    ``folders`` (a folder that is not surveyed), the cache's has none: working them out
-    would be time spent for nothing."""
+def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Manifest:
+    """The manifest of the folder ``identity``: from memory, else from the cache; empty
+    when there is none (the folder is then emptied and built afresh)."""
     if identity is None:
-        return NO_MANIFEST
+        return {}
     known = state.manifests.get(identity)
     if known is not None:
         return known
     stored = cache.read(manifest_name(identity))
     if stored is None:
-        return NO_MANIFEST
+        return {}
     try:
-        rows, stamps = stored
-        files = {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in rows.items()}
+        return {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in stored.items()}
     except (AttributeError, TypeError, ValueError):
         cache.note(f"the cache's record of {identity} is damaged; starting afresh")
-        return NO_MANIFEST
-    if type(stamps) is not dict:
-        cache.note(f"the cache's record of {identity}'s folders is damaged; listing them all")
-        stamps = {}
-    # A stamp damaged into another value is never equal to a folder's: it is listed.
-    return Manifest(files, records(layout(files), stamps) if folders else {})
+        return {}
 
 
 def forget_manifest(cache: Cache, state: BuildState, identity: str) -> None:
@@ -200,7 +187,6 @@ def save_manifest(
     keep = {identity, live}
     state.manifests = {i: m for i, m in state.manifests.items() if i in keep}
     state.manifests[identity] = manifest
-    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.files.items()}
-    stamps = {path: folder[0] for path, folder in manifest.folders.items()}
-    cache.write(manifest_name(identity), (rows, stamps))
+    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.items()}
+    cache.write(manifest_name(identity), rows)
     cache.prune("folder-", {manifest_name(i) for i in keep if i is not None})
