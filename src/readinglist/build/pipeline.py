@@ -151,10 +151,10 @@ def _build(
         )
     catalog = checked.catalog
     try:
-        bodies = reuse.summaries(catalog, cache, state, workers)
+        bodies, each = reuse.summaries(catalog, cache, state, workers)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
-        views = reuse.views(catalog, bodies, state)
-        rows = reuse.rows(catalog, bodies, state, workers)
+        views = reuse.views(catalog, bodies, each, state)
+        rows = reuse.rows(catalog, each, state, workers)
         pages = plan_site(catalog, config, bodies, related(), views, rows)
         counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:

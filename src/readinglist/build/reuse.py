@@ -16,7 +16,7 @@ from __future__ import annotations
 import datetime
 import functools
 import hashlib
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +34,7 @@ from readinglist.site.markup import renderer_version
 from readinglist.site.pages import Page
 from readinglist.site.related import related_inputs, related_of
 from readinglist.site.render import body_key, make_environment, read_copied_files, render_bodies
-from readinglist.site.views import EntryView, Terms, body_of, entry_views, view_of
+from readinglist.site.views import EntryView, Terms, entry_views, view_of
 
 CODE = Path(__file__).resolve().parent.parent
 """The generator's own code."""
@@ -110,14 +110,19 @@ def _stored_summaries(cache: Cache, version: str) -> dict[str, str]:
     return {}
 
 
-def summaries(catalog: Catalog, cache: Cache, state: BuildState, workers: int) -> dict[str, str]:
-    """Every entry's summary as HTML, by body key: rendered once, then kept."""
+def summaries(
+    catalog: Catalog, cache: Cache, state: BuildState, workers: int
+) -> tuple[dict[str, str], list[str]]:
+    """Every entry's summary as HTML, rendered once, then kept: by body key, and each
+    entry's own in the catalog's order (empty for none), so the steps after this one
+    need not work out any key again (0.02 s of a save at 10,000 entries)."""
     version = _summaries_version()
     if state.summaries_version != version:
         state.summaries = _stored_summaries(cache, version)
         state.summaries_version = version
     known = state.summaries
-    texts = {body_key(e.summary): e.summary for e in catalog.entries if e.summary}
+    keys = [body_key(e.summary) if e.summary else "" for e in catalog.entries]
+    texts = {key: e.summary for key, e in zip(keys, catalog.entries, strict=True) if key}
     missing = sorted(text for key, text in texts.items() if key not in known)
     if missing:
         known.update(spread(_render_summaries, missing, workers, PARALLEL))
@@ -125,7 +130,8 @@ def summaries(catalog: Catalog, cache: Cache, state: BuildState, workers: int) -
         # Summaries no entry has any more are let go, so the cache never outgrows the list.
         state.summaries = {key: known[key] for key in texts}
         cache.write("summaries.marshal", (version, state.summaries))
-    return state.summaries
+    bodies = state.summaries
+    return bodies, [bodies[key] if key else "" for key in keys]
 
 
 def related(
@@ -157,10 +163,12 @@ def related(
     return found
 
 
-def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dict[str, EntryView]:
+def views(
+    catalog: Catalog, bodies: Mapping[str, str], each: Sequence[str], state: BuildState
+) -> dict[str, EntryView]:
     """Every entry's view: made again only for an entry, summary or vocabulary that changed.
 
-    A view is made by :func:`view_of` from an entry, its rendered summary and the
+    ``bodies`` and ``each`` are what :func:`summaries` gives. A view is made by :func:`view_of` from an entry, its rendered summary and the
     vocabulary's terms alone, so the last build's view for the same three is this
     build's, the very same object. For a save in ``serve`` at 10,000 entries this
     spares making 10,000 views (about 0.1 s), and what a page receives is then
@@ -173,8 +181,7 @@ def views(catalog: Catalog, bodies: Mapping[str, str], state: BuildState) -> dic
     known: Kept = state.views if state.terms == terms else {}
     made: Kept = {}
     views: dict[str, EntryView] = {}
-    for entry in catalog.entries:
-        body = body_of(entry, bodies)
+    for entry, body in zip(catalog.entries, each, strict=True):
         view = _kept(known, entry, body)
         if view is None:
             view = view_of(entry, terms, body)
@@ -204,7 +211,7 @@ def _kept(known: Kept, entry: Entry, inputs: object) -> Any | None:
 
 
 def rows(
-    catalog: Catalog, bodies: Mapping[str, str], state: BuildState, workers: int
+    catalog: Catalog, each: Sequence[str], state: BuildState, workers: int
 ) -> dict[str, EntryRows] | None:
     """Every entry's lines in the exports: made again only for an entry, company or
     summary that changed, the rest kept from the last build in this process.
@@ -221,8 +228,8 @@ def rows(
     companies = catalog.companies
     made: Kept = {}
     missing: list[tuple[Entry, tuple[Company | None, str]]] = []
-    for entry in catalog.entries:
-        inputs = (companies.get(entry.company or ""), body_of(entry, bodies))
+    for entry, body in zip(catalog.entries, each, strict=True):
+        inputs = (companies.get(entry.company or ""), body)
         found = _kept(state.rows, entry, inputs)
         if found is None:
             missing.append((entry, inputs))
