@@ -168,11 +168,12 @@ def views(
 ) -> dict[str, EntryView]:
     """Every entry's view: made again only for an entry, summary or vocabulary that changed.
 
-    ``bodies`` and ``each`` are what :func:`summaries` gives. A view is made by :func:`view_of` from an entry, its rendered summary and the
-    vocabulary's terms alone, so the last build's view for the same three is this
-    build's, the very same object. For a save in ``serve`` at 10,000 entries this
-    spares making 10,000 views (about 0.1 s), and what a page receives is then
-    mostly the objects it received last time, which the page fingerprints compare
+    ``bodies`` and ``each`` are what :func:`summaries` gives. A view is made by
+    :func:`view_of` from an entry, its rendered summary and the vocabulary's terms
+    alone, so the last build's view for the same three is this build's, the very
+    same object. For a save in ``serve`` at 10,000 entries this spares making
+    10,000 views (about 0.1 s), and what a page receives is then mostly the
+    objects it received last time, which the page fingerprints compare
     quickly (see :func:`page_prints`).
     """
     if not state.remember:
