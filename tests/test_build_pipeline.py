@@ -324,3 +324,28 @@ def test_two_builds_with_the_search_index_are_byte_identical(content: Path, tmp_
     one, two = files_under(tmp_path / "one"), files_under(tmp_path / "two")
     assert any(path.startswith("pagefind/filter/") for path in one)
     assert one == two
+
+
+def _children() -> set[int]:
+    """This process's child processes, as the kernel lists them."""
+    found: set[int] = set()
+    for task in Path("/proc/self/task").iterdir():
+        found.update(int(pid) for pid in (task / "children").read_text().split())
+    return found
+
+
+@pytest.mark.parametrize("failing", ["views", "rows"])
+def test_a_build_that_fails_while_a_helper_works_leaves_no_process_behind(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, failing: str
+) -> None:
+    """As serve would be left, whose process lives on after a build that raised."""
+    monkeypatch.setattr(reuse, "PARALLEL", 1)  # related entries worked out beside
+    before = _children()
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("a fault in readinglist")
+
+    monkeypatch.setattr(reuse, failing, broken)
+    with pytest.raises(RuntimeError, match="a fault in readinglist"):
+        build_fixture(content, tmp_path / "site", tmp_path / "cache", workers=2)
+    assert _children() <= before

@@ -153,9 +153,12 @@ def _build(
     try:
         bodies, each = reuse.summaries(catalog, cache, state, workers)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
-        views = reuse.views(catalog, bodies, each, state)
-        rows = reuse.rows(catalog, each, state, workers)
-        pages = plan_site(catalog, config, bodies, related(), views, rows)
+        try:
+            views = reuse.views(catalog, bodies, each, state)
+            rows = reuse.rows(catalog, each, state, workers)
+        finally:
+            near = related()  # waited for however this ends, as the titles are
+        pages = plan_site(catalog, config, bodies, near, views, rows)
         counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:
         # However the build ends, the titles are waited for: no process is left behind.
