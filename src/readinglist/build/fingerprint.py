@@ -34,6 +34,9 @@ class Memo:
     earlier: Mapping[object, bytes] = dataclasses.field(default_factory=dict)
     """Digests an earlier build worked out, by the (frozen, hashable) instance itself:
     an equal instance has the same digest, without being pickled again."""
+    keep: bool = True
+    """Whether to keep ``kept``: hashing every instance for it is a sixth of the work,
+    for nothing when no build follows in this process."""
     kept: dict[object, bytes] = dataclasses.field(default_factory=dict)
     """The hashable instances digested in this build, for the next one's ``earlier``."""
 
@@ -102,15 +105,16 @@ class _Pickler(pickle.Pickler):
 
     def _digest(self, obj: Any) -> bytes:
         memo = self.seen
-        try:
-            digest = memo.earlier.get(obj)
-        except TypeError:  # an unhashable instance: nothing to look it up by
-            digest = None
+        digest = None
+        if memo.earlier:
+            with contextlib.suppress(TypeError):  # unhashable: nothing to look it up by
+                digest = memo.earlier.get(obj)
         if digest is None:
             stream = io.BytesIO()
             _Pickler(stream, memo, obj).dump(obj)
             digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
         memo.digests[id(obj)] = digest
-        with contextlib.suppress(TypeError):
-            memo.kept[obj] = digest
+        if memo.keep:
+            with contextlib.suppress(TypeError):
+                memo.kept[obj] = digest
         return digest

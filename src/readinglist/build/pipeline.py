@@ -102,7 +102,7 @@ def build_site(
     try:
         with collector_paused(), output.locked(live, waiting):
             if state is None:
-                state = BuildState(remember=cache.root is not None)
+                state = BuildState(remember=cache.root is not None, again=False)
             # What the folder beside the live site holds is listed meanwhile.
             with Lister(str(output.next_folder(live)), workers > 1 and state.remember) as beside:
                 return _build(

@@ -176,7 +176,7 @@ def views(
     objects it received last time, which the page fingerprints compare
     quickly (see :func:`page_prints`).
     """
-    if not state.remember:
+    if not state.again:
         return entry_views(catalog, bodies)
     terms = Terms.of(catalog)
     known: Kept = state.views if state.terms == terms else {}
@@ -238,7 +238,8 @@ def rows(
     for position, lines in spread(_entry_rows, list(enumerate(missing)), workers, PARALLEL):
         entry, inputs = missing[position]
         made[id(entry)] = (entry, inputs, lines)
-    state.rows = made
+    if state.again:
+        state.rows = made
     return {entry.slug: made[id(entry)][2] for entry in catalog.entries}
 
 
@@ -261,7 +262,7 @@ def renderer(
     kept = state.renderer
     if kept is None or kept[0] != version:
         kept = (version, make_environment(templates, config), read_copied_files(templates))
-        if state.remember:
+        if state.again:
             state.renderer = kept
     return kept[1], kept[2]
 
@@ -287,10 +288,11 @@ def page_prints(
             prints[page.path] = known[2]
         else:
             fresh.append(page)
-    memo = Memo(earlier=state.digests)
+    memo = Memo(earlier=state.digests, keep=state.again)
     prints.update(spread(functools.partial(_fingerprints, version, memo), fresh, workers, PARALLEL))
-    state.digests = memo.kept
-    state.pages = {p.path: (version + p.template, p.context, prints[p.path]) for p in pages}
+    if state.again:
+        state.digests = memo.kept
+        state.pages = {p.path: (version + p.template, p.context, prints[p.path]) for p in pages}
     return prints
 
 

@@ -38,6 +38,9 @@ class BuildState:
     """Whether anything of this build will be looked at again: not when it runs in a
     process of its own without a cache (``--no-cache``), where every page is
     rendered anyway and fingerprinting them would be work for nobody."""
+    again: bool = True
+    """Whether another build in this process will start from this state, as in
+    ``serve``: a build in a process of its own keeps in memory only what it needs."""
     summaries: dict[str, str] = field(default_factory=dict)
     """Rendered summaries by body key, valid for ``summaries_version``."""
     summaries_version: str = ""
