@@ -36,6 +36,7 @@ def odd_tree(root: Path) -> None:
     (root / "top.html").write_text("top")
     (root / "link.html").symlink_to(root / "top.html")
     (root / "folder-link").symlink_to(root / "a")
+    (root / os.fsdecode(b"caf\xe9.html")).write_text("a name that is not UTF-8")
     with socket.socket(socket.AF_UNIX) as bound:
         bound.bind(str(root / "a" / "socket"))
 
@@ -50,6 +51,7 @@ def test_a_listing_names_every_file_and_folder_and_follows_no_symlink(tmp_path: 
         "link.html": UNUSABLE,
         "folder-link": UNUSABLE,
         "a/socket": UNUSABLE,
+        "caf\udce9.html": (24, (tmp_path / "caf\udce9.html").stat().st_mtime_ns),
     }
     assert sorted(folders) == ["", "a", "a/b", "a/empty"]
 
