@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
 import socket
 import stat
 import subprocess
@@ -208,3 +209,53 @@ def test_a_stray_is_found_though_its_folder_s_times_are_put_back(
     (folder / "stray.html").write_text("not ours")
     os.utime(folder, ns=(before.st_atime_ns, before.st_mtime_ns))
     rebuilt_twice(content, out, cache, tmp_path)
+
+
+def _alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie has ended)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rpartition(")")[2].split()[0]
+    except OSError:
+        return False
+    return state != "Z"
+
+
+@pytest.mark.parametrize("stop", [signal.SIGINT, signal.SIGTERM, signal.SIGKILL])
+def test_a_listing_ends_with_the_build_that_started_it(
+    tmp_path: Path, stop: signal.Signals
+) -> None:
+    """Even one stuck sending a listing nobody reads, however the build ends."""
+    tree = tmp_path / "tree"
+    tree.mkdir()
+    for number in range(3000):  # a listing far larger than a pipe holds
+        (tree / f"page-{number:04}.html").write_text("x")
+    build = subprocess.Popen(
+        [
+            sys.executable,
+            "-c",
+            "import sys\n"
+            "from readinglist.build.listing import Lister\n"
+            "listing = Lister(sys.argv[1], beside=True)\n"
+            "print('listing', flush=True)\n"
+            "try:\n"
+            "    sys.stdin.read()\n"
+            "except KeyboardInterrupt:\n"
+            "    pass\n",
+            str(tree),
+        ],
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
+    assert build.stdout is not None and build.stdout.readline() == "listing\n"
+    children = Path(f"/proc/{build.pid}/task/{build.pid}/children").read_text().split()
+    assert len(children) == 1
+    lister = int(children[0])
+    os.killpg(build.pid, stop) if stop == signal.SIGINT else build.send_signal(stop)
+    build.communicate(timeout=30)
+    deadline = time.monotonic() + 10
+    while _alive(lister) and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert not _alive(lister)
