@@ -5,13 +5,14 @@
 In a copy of the content folder, ``readinglist serve --no-search`` runs and
 Debian's Chromium holds an entry page open. Each run waits a second, as a
 person editing would between saves (so the server is done answering the last
-reload), then rewrites that entry's title and times the wait until the page's
-``h1`` shows the new one: the file
-watcher's debounce, the rebuild, the answer to the status request the page
-keeps waiting on the server (a long poll, answered as soon as the build is
-recorded) and the page's reload. The baseline, measured in the same run on the
-same copy, is the rebuild alone: the same edit followed by ``build_site`` in
-this process with a warm cache and a ``BuildState``, as serve keeps one.
+reload), rewrites that entry's title, waits until the page's ``h1`` shows the
+new one, and takes the time from the edit to the reloaded page's first paint,
+as the browser timed it: the file watcher's debounce, the rebuild, the answer
+to the status request the page keeps waiting on the server (a long poll,
+answered as soon as the build is recorded) and the page's reload. The baseline,
+measured in the same run on the same copy, is the rebuild alone: the same edit
+followed by ``build_site`` in this process with a warm cache and a
+``BuildState``, as serve keeps one.
 Printed: both medians and their ratio, i.e. what watching and reloading add on
 top.
 """
@@ -38,6 +39,10 @@ from readinglist.config import SiteConfig
 PAUSE_SECONDS = 1.0
 """Between a reload and the next edit: edits back to back, while the server still
 answers the reloaded page's requests, made each rebuild about 0.1 s slower."""
+FIRST_PAINT = """(performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN)
+  + performance.timeOrigin || 0"""
+"""When the reloaded page first showed its content, by the system clock, as the browser
+took it: noticing the new ``h1`` from here takes about 0.1 s longer."""
 CHROMIUM_ARGS = (
     "--no-sandbox",
     "--disable-gpu",
@@ -95,14 +100,15 @@ def reload_times(work: Path, entry: Path, runs: int) -> list[float]:
             for run in range(runs):
                 time.sleep(PAUSE_SECONDS)
                 title = f"Live edit {run}"
-                started = time.perf_counter()
+                started = time.time()
                 retitle(entry, title)
                 page.wait_for_function(
                     "title => document.querySelector('h1')?.textContent === title",
                     arg=title,
                     timeout=30_000,
                 )
-                times.append(time.perf_counter() - started)
+                painted = page.evaluate(FIRST_PAINT) / 1000 or time.time()
+                times.append(painted - started)
             browser.close()
     finally:
         process.terminate()
