@@ -121,6 +121,20 @@ def test_a_rebuild_after_one_edit_renders_only_what_depends_on_it(
     assert after == fresh_site(content, tmp_path)
 
 
+def test_pages_unchanged_since_the_live_build_are_copied_by_every_process(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reuse, "PARALLEL", 1)  # copies and renders shared out
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = build_fixture(content, out, cache, workers=2)
+    entry = content / "entries" / "hidden-technical-debt.md"
+    entry.write_text(entry.read_text() + "The classic paper on what ML systems cost to keep.\n")
+    edited = build_fixture(content, out, cache, workers=2)
+    # The folder beside the live site was new: all it holds was copied or rendered.
+    assert 0 < edited.rendered < edited.written == first.files
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
 def test_a_list_item_that_starts_showing_authors_follows_an_authors_edit(
     content: Path, tmp_path: Path
 ) -> None:

@@ -16,7 +16,7 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -192,7 +192,7 @@ class _Todo:
 
     kept: dict[str, Recorded]
     """Already there as they should be."""
-    copied: list[tuple[Page, Recorded]]
+    copied: list[Page]
     """Unchanged since the live site was built: copied from it, when it is intact."""
     rendered: list[Page]
 
@@ -223,15 +223,14 @@ def _write(
     stale = (found.files.keys() - prints.keys()) | (set(found.folders) - places)
     output.remove_stale(built, sorted(stale))
     manifest: dict[str, Recorded] = dict(todo.kept)
-    for page, known in todo.copied:
-        manifest[page.path] = Recorded(known.fingerprint, output.copy_file(live, built, page.path))
     environment, copied_files = reuse.renderer(version, templates, config, state)
-    # This process takes pages from the back: the exports (each as long as hundreds
-    # of pages) and the pages that share entries' fragments, rendered once here.
-    rendered = sorted(todo.rendered, key=_render_order)
+    # The copies go first, to the other processes. This one takes pages from the back:
+    # the exports (each as long as hundreds of pages) and the pages that share
+    # entries' fragments, rendered once here.
+    copies = {page.path for page in todo.copied}
     rows = share_out(
-        functools.partial(_render_share, environment, copied_files, built, live),
-        rendered,
+        functools.partial(_write_share, environment, copied_files, copies, built, live),
+        [*todo.copied, *sorted(todo.rendered, key=_render_order)],
         workers,
         reuse.PARALLEL,
     )
@@ -283,7 +282,7 @@ def _sort_out(
             continue
         known = live_manifest.get(page.path)
         if known is not None and known.fingerprint == fingerprint and _intact(live, page, known):
-            todo.copied.append((page, known))
+            todo.copied.append(page)
         else:
             todo.rendered.append(page)
     return todo, found
@@ -303,19 +302,25 @@ def _intact(live: Path, page: Page, known: Recorded) -> bool:
     return stat.S_ISREG(info.st_mode) and output.stamp_of(info) == known.stamp
 
 
-def _render_share(
+def _write_share(
     environment: Environment,
-    copied: Mapping[str, bytes],
+    copied_files: Mapping[str, bytes],
+    copies: Collection[str],
     tree: Path,
     live: Path,
     pages: list[Page],
 ) -> list[tuple[str, Stamp | str]]:
-    """Render and write some pages (in any process); a failure to write is a value."""
+    """Write some pages (in any process): those in ``copies`` copied from the live site,
+    the rest rendered. A failure to read or write is a value."""
     rows: list[tuple[str, Stamp | str]] = []
     for page in pages:
-        data = render_page(environment, page, copied)
+        data = None if page.path in copies else render_page(environment, page, copied_files)
         try:
-            rows.append((page.path, output.write_file(tree, page.path, data)))
+            if data is None:
+                stamp = output.copy_file(live, tree, page.path)
+            else:
+                stamp = output.write_file(tree, page.path, data)
         except OSError as exc:
             return [(page.path, _failure(exc, live))]
+        rows.append((page.path, stamp))
     return rows
