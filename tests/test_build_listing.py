@@ -259,3 +259,18 @@ def test_a_listing_ends_with_the_build_that_started_it(
     while _alive(lister) and time.monotonic() < deadline:
         time.sleep(0.02)
     assert not _alive(lister)
+
+
+@pytest.mark.parametrize("target", ["the live site", "a folder elsewhere"])
+def test_a_symlink_in_place_of_the_folder_itself_is_replaced(
+    content: Path, tmp_path: Path, target: str
+) -> None:
+    out, cache, beside = built_twice(content, tmp_path)
+    elsewhere = tmp_path / "elsewhere"
+    shutil.copytree(out, elsewhere)
+    (elsewhere / "index.html").write_text("someone else's")
+    shutil.rmtree(beside)
+    beside.symlink_to(out.name if target == "the live site" else elsewhere)
+    rebuilt_twice(content, out, cache, tmp_path)
+    assert not out.is_symlink() and not beside.is_symlink()
+    assert (elsewhere / "index.html").read_text() == "someone else's"

@@ -264,7 +264,9 @@ def _sort_out(
 ) -> tuple[_Todo, Survey]:
     """Which files are there already, which can be copied and which must be rendered;
     and what the folder being built holds, as found on disk."""
-    built_manifest = load_manifest(cache, state, folder_id(built))
+    # A symlink in the folder's place is not the folder, whatever it points to (the
+    # live site, even): it is replaced, never written through.
+    built_manifest = {} if built.is_symlink() else load_manifest(cache, state, folder_id(built))
     if built_manifest:
         found = Survey(*beside.result())
         there = output.trusted(built_manifest, found.files)
