@@ -143,20 +143,27 @@ def related(
     For a large catalog they are worked out in another process while this one
     makes the entries' views: 0.1 s of a cold build at 10,000 entries.
     """
-    inputs = related_inputs(catalog)
-    key = hashlib.sha256(repr((count, inputs)).encode()).hexdigest()
+    inputs = (count, related_inputs(catalog))
+    if state.related is not None and state.related_from == inputs:
+        # As in serve after most saves: compared, mostly by identity, in about 2 ms,
+        # where the key below takes 15 ms at 10,000 entries.
+        kept = state.related[1]
+        return lambda: kept
+    key = hashlib.sha256(repr(inputs).encode()).hexdigest()
     if state.related is None:
         stored = cache.read("related.marshal")
         if isinstance(stored, tuple) and len(stored) == 2 and isinstance(stored[1], dict):
             state.related = stored
     if state.related is not None and state.related[0] == key:
         known = state.related[1]
+        state.related_from = inputs
         return lambda: known
-    helper = Forked(related_of, inputs, count) if workers > 1 and len(inputs) >= PARALLEL else None
+    big = workers > 1 and len(inputs[1]) >= PARALLEL
+    helper = Forked(related_of, inputs[1], count) if big else None
 
     def found() -> dict[str, tuple[str, ...]]:
-        related = helper.result() if helper is not None else related_of(inputs, count)
-        state.related = (key, related)
+        related = helper.result() if helper is not None else related_of(inputs[1], count)
+        state.related, state.related_from = (key, related), inputs
         cache.write("related.marshal", state.related)
         return related
 

@@ -48,6 +48,9 @@ class BuildState:
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
     """The last related entries and the key of what they were worked out from."""
+    related_from: Any = None
+    """What the last related entries in this process were worked out from: the count
+    and :func:`~readinglist.site.related.related_inputs`."""
     checks: Any = None
     """The checker's memory (:class:`readinglist.build.checking.CheckMemory`)."""
     terms: Any = None
