@@ -11,6 +11,7 @@ from markupsafe import escape
 
 from builds import TODAY, build_fixture, files_under
 from readinglist.build import pipeline, reuse
+from readinglist.build.memory import CheckMemory
 from readinglist.build.state import BuildState
 from readinglist.catalog.check import check_content
 from readinglist.cli import main
@@ -362,4 +363,24 @@ def test_a_build_that_fails_while_a_helper_works_leaves_no_process_behind(
     monkeypatch.setattr(reuse, failing, broken)
     with pytest.raises(RuntimeError, match="a fault in readinglist"):
         build_fixture(content, tmp_path / "site", tmp_path / "cache", workers=2)
+    assert _children() <= before
+
+
+@pytest.mark.parametrize("parallel", [1, 10_000], ids=["beside the build", "in its process"])
+def test_the_checker_s_memory_is_written_for_the_next_process_or_a_warning_says_why_not(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, parallel: int
+) -> None:
+    monkeypatch.setattr(reuse, "PARALLEL", parallel)
+    before = _children()
+    cache = tmp_path / "cache"
+    built = build_fixture(content, tmp_path / "site", cache, workers=2)
+    assert built.ok and not built.notes
+    memory = CheckMemory.load(cache / "build" / "checks.pickle")
+    assert len(memory.files) == len(list((content / "entries").iterdir()))
+    stored = cache / "build" / "checks.pickle"
+    stored.unlink()
+    stored.mkdir()  # a folder where the file should be: it cannot be written
+    again = build_fixture(content, tmp_path / "site", cache, workers=2)
+    assert again.ok
+    assert again.notes == (f"the cache file {stored} cannot be written; not kept",)
     assert _children() <= before

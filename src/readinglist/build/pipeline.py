@@ -142,7 +142,7 @@ def _build(
     state: BuildState,
     beside: Lister,
 ) -> BuildResult:
-    checked = reuse.check(content, today, cache, state, workers)
+    checked, saved = reuse.check(content, today, cache, state, workers)
     complete = reuse.titles(checked, workers)
     if not checked.ok:
         checked = complete()
@@ -161,8 +161,12 @@ def _build(
         pages = plan_site(catalog, config, bodies, near, views, rows)
         counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:
-        # However the build ends, the titles are waited for: no process is left behind.
-        found = complete().problems
+        # However the build ends, the titles and the memory's writing are waited for:
+        # no process is left behind.
+        try:
+            found = complete().problems
+        finally:
+            saved()
     problems = found if counts.problem is None else (*found, counts.problem)
     return BuildResult(
         problems,
