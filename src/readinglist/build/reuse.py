@@ -8,7 +8,7 @@ each entry's view and export lines (kept as the same objects while the entry
 is), the compiled templates, and page fingerprints, kept in one process while
 a page's context is unchanged. Some steps hand work to another process and
 give a function that waits for it: the near-duplicate titles and the related
-entries of a cold build.
+entries of a cold build, and the writing of the checker's memory.
 """
 
 from __future__ import annotations
