@@ -161,12 +161,10 @@ def _build(
         pages = plan_site(catalog, config, bodies, near, views, rows)
         counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:
-        # However the build ends, the titles and the memory's writing are waited for:
-        # no process is left behind.
-        try:
-            found = complete().problems
-        finally:
-            saved()
+        # However the build ends, the memory's writing (which never raises) and the
+        # titles are waited for: no process is left behind.
+        saved()
+        found = complete().problems
     problems = found if counts.problem is None else (*found, counts.problem)
     return BuildResult(
         problems,
