@@ -167,7 +167,8 @@ def related(
     For a large catalog they are worked out in another process while this one
     makes the entries' views: 0.1 s of a cold build at 10,000 entries.
     """
-    inputs = (count, related_inputs(catalog))
+    entries = related_inputs(catalog)
+    inputs = (count, entries)
     if state.related is not None and state.related_from == inputs:
         # As in serve after most saves: compared, mostly by identity, in about 2 ms,
         # where the key below takes 15 ms at 10,000 entries.
@@ -182,11 +183,11 @@ def related(
         known = state.related[1]
         state.related_from = inputs
         return lambda: known
-    big = workers > 1 and len(inputs[1]) >= PARALLEL
-    helper = Forked(related_of, inputs[1], count) if big else None
+    big = workers > 1 and len(entries) >= PARALLEL
+    helper = Forked(related_of, entries, count) if big else None
 
     def found() -> dict[str, tuple[str, ...]]:
-        related = helper.result() if helper is not None else related_of(inputs[1], count)
+        related = helper.result() if helper is not None else related_of(entries, count)
         state.related, state.related_from = (key, related), inputs
         cache.write("related.marshal", state.related)
         return related
