@@ -122,6 +122,30 @@ def test_a_rebuild_after_one_edit_renders_only_what_depends_on_it(
     assert after == fresh_site(content, tmp_path)
 
 
+def test_a_save_in_serve_plans_again_only_the_sections_it_touches(
+    content: Path, tmp_path: Path
+) -> None:
+    out, state = tmp_path / "site", BuildState()
+    build_fixture(content, out, tmp_path / "cache", state=state)
+    before = {key: kept[2] for key, kept in state.sections.items()}
+    entries = {page.path: page for page in before["entries/"]}
+    entry = content / "entries" / "hidden-technical-debt.md"
+    entry.write_text(entry.read_text().replace("Hidden Technical Debt", "Hidden Debt", 1))
+    build_fixture(content, out, tmp_path / "cache", state=state)
+    after = {key: kept[2] for key, kept in state.sections.items()}
+    planned = {key for key in after if after[key] is not before[key]}
+    # The entry shows on its own page, the home page, its tag's, year's and kind's
+    # lists, What's new and the exports, and on the pages of its related entries.
+    assert {"tags/mlops/", "", "new/", "catalog.json", "entries/"} <= planned
+    assert "companies/uber/" not in planned and "tags/monitoring/" not in planned
+    pages = {page.path: page for page in after["entries/"]}
+    edited = "entries/hidden-technical-debt/index.html"
+    assert "Hidden Debt" in pages[edited].context["page_title"]
+    kept = [path for path in pages if pages[path] is entries[path]]
+    assert edited not in kept and 0 < len(kept) < len(pages)
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
 def test_pages_unchanged_since_the_live_build_are_copied_by_every_process(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

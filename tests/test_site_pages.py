@@ -18,7 +18,7 @@ from markupsafe import Markup
 from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
 from readinglist.site.markup import render_bodies
-from readinglist.site.pages import Page, plan_site
+from readinglist.site.pages import closing_pages, plan_site, sections
 from readinglist.site.related import related_entries
 from readinglist.site.render import (
     DEFAULT_TEMPLATES,
@@ -26,7 +26,8 @@ from readinglist.site.render import (
     read_copied_files,
     render_page,
 )
-from readinglist.site.views import EntryView
+from readinglist.site.section import EachPage, Page, Section, SiteWide
+from readinglist.site.views import EntryView, entry_views
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
@@ -156,3 +157,59 @@ def test_pages_with_equal_contexts_have_equal_bytes(
     assert 0 < len(same) < len(after)
     for path in same:
         assert before[path][1] == after[path][1], path
+
+
+def _sections_of(catalog: Catalog) -> dict[str, Section | EachPage]:
+    bodies = render_bodies(e.summary for e in catalog.entries)
+    related = related_entries(catalog, CONFIG.related_count)
+    views = entry_views(catalog, bodies)
+    parts = list(sections(catalog, related, views, None))
+    assert len({part.key for part in parts}) == len(parts)
+    return {part.key: part for part in parts}
+
+
+def _planned(part: Section | EachPage) -> list[object]:
+    site = SiteWide.of(CONFIG)
+    if isinstance(part, EachPage):
+        return [plain(part.plan(site, *item).context) for item in part.items]
+    return [plain(page.context) for page in part.plan(site, *part.inputs)]
+
+
+@pytest.mark.parametrize(
+    "change",
+    [_edited_entry(title="Michelangelo, again"), _edited_entry(tags=("mlops",)), _renamed_tag],
+    ids=["title", "tags", "tag name"],
+)
+def test_a_section_is_planned_from_its_inputs_alone(
+    catalog: Catalog, change: Callable[[Catalog], Catalog]
+) -> None:
+    before, after = _sections_of(catalog), _sections_of(change(catalog))
+    unchanged = 0
+    for key, part in after.items():
+        last = before.get(key)
+        if last is None:
+            continue
+        inputs = part.items if isinstance(part, EachPage) else part.inputs
+        known = last.items if isinstance(last, EachPage) else last.inputs
+        if plain(inputs) == plain(known):
+            # Equal inputs, though the rest of the catalog changed: equal pages.
+            assert _planned(part) == _planned(last), key
+            unchanged += 1
+    assert 0 < unchanged < len(after)
+
+
+def test_the_plan_is_its_sections_pages_and_the_closing_pages(
+    catalog: Catalog, pages: tuple[Page, ...]
+) -> None:
+    parts = _sections_of(catalog).values()
+    planned = [page for part in parts for page in _pages(part)]
+    closing = closing_pages(catalog, SiteWide.of(CONFIG), planned)
+    assert sorted(p.path for p in (*planned, *closing)) == [p.path for p in pages]
+    assert {p.path for p in closing} >= {"sitemap.xml", "robots.txt", "style.css"}
+
+
+def _pages(part: Section | EachPage) -> list[Page]:
+    site = SiteWide.of(CONFIG)
+    if isinstance(part, EachPage):
+        return [part.plan(site, *item) for item in part.items]
+    return list(part.plan(site, *part.inputs))

@@ -16,13 +16,13 @@ import errno
 import functools
 import os
 import stat
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from jinja2 import Environment
 
-from readinglist.build import output, reuse
+from readinglist.build import output, planning, reuse
 from readinglist.build.checking import collector_paused
 from readinglist.build.fingerprint import site_version
 from readinglist.build.listing import Lister, Stamp
@@ -39,11 +39,12 @@ from readinglist.build.state import (
 from readinglist.build.workers import share_out
 from readinglist.config import SiteConfig
 from readinglist.problems import Problem
-from readinglist.site.pages import EXPORTS, Page, plan_site
+from readinglist.site.pages import EXPORTS
 from readinglist.site.render import (
     DEFAULT_TEMPLATES,
     render_page,
 )
+from readinglist.site.section import Page
 
 
 @dataclass(frozen=True)
@@ -158,7 +159,7 @@ def _build(
             rows = reuse.rows(catalog, each, state, workers)
         finally:
             near = related()  # waited for however this ends, as the titles are
-        pages = plan_site(catalog, config, bodies, near, views, rows)
+        pages = planning.plan(catalog, config, near, views, rows, state)
         counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
     finally:
         # However the build ends, the memory's writing (which never raises) and the
@@ -201,7 +202,7 @@ class _Todo:
 
 def _write(
     live: Path,
-    pages: tuple[Page, ...],
+    pages: Sequence[Page],
     config: SiteConfig,
     templates: Path,
     cache: Cache,
@@ -257,7 +258,7 @@ def _write(
 def _sort_out(
     live: Path,
     built: Path,
-    pages: tuple[Page, ...],
+    pages: Sequence[Page],
     prints: dict[str, str],
     cache: Cache,
     state: BuildState,

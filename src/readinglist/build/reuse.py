@@ -6,7 +6,8 @@ checker's memory (only edited entry files are opened and checked), rendered
 summaries (Markdown is most of a cold build's rendering), related entries,
 each entry's view and export lines (kept as the same objects while the entry
 is), the compiled templates, and page fingerprints, kept in one process while
-a page's context is unchanged. Some steps hand work to another process and
+a page's context is unchanged. The plan is kept section by section in
+:mod:`readinglist.build.planning`. Some steps hand work to another process and
 give a function that waits for it: the near-duplicate titles and the related
 entries of a cold build, and the writing of the checker's memory.
 """
@@ -31,9 +32,9 @@ from readinglist.catalog.model import Catalog, Company, Entry
 from readinglist.config import SiteConfig
 from readinglist.site.exports import EntryRows, entry_rows
 from readinglist.site.markup import renderer_version
-from readinglist.site.pages import Page
 from readinglist.site.related import related_inputs, related_of
 from readinglist.site.render import body_key, make_environment, read_copied_files, render_bodies
+from readinglist.site.section import Page
 from readinglist.site.views import EntryView, Terms, entry_views, view_of
 
 CODE = Path(__file__).resolve().parent.parent
@@ -300,7 +301,7 @@ def renderer(
 
 
 def page_prints(
-    version: str, pages: tuple[Page, ...], state: BuildState, workers: int
+    version: str, pages: Sequence[Page], state: BuildState, workers: int
 ) -> dict[str, str]:
     """Each page's fingerprint: kept from the last build in this process when the page's
     context is equal to the one it had, worked out afresh otherwise.
@@ -316,7 +317,11 @@ def page_prints(
     fresh: list[Page] = []
     for page in pages:
         known = last.get(page.path)
-        if known is not None and known[0] == version + page.template and known[1] == page.context:
+        if (
+            known is not None
+            and known[0] == version + page.template
+            and (known[1] is page.context or known[1] == page.context)
+        ):
             prints[page.path] = known[2]
         else:
             fresh.append(page)

@@ -65,6 +65,11 @@ class BuildState:
     """(site version, Jinja environment, copied files) of the last build."""
     digests: dict[Any, bytes] = field(default_factory=dict)
     """The digests of the last build's views and entries, by the instance itself."""
+    site: Any = None
+    """What every page of the last build was planned with (its settings)."""
+    sections: dict[str, Any] = field(default_factory=dict)
+    """The last build's sections, by key, as (plan, inputs, pages planned): a section
+    whose inputs are equal keeps its pages, the same objects."""
     pages: dict[str, tuple[str, Any, str]] = field(default_factory=dict)
     """By path, the last build's page as (version and template, context, fingerprint):
     a page whose context is equal to the last one's keeps its fingerprint without

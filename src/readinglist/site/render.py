@@ -20,7 +20,8 @@ from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
 from readinglist.site.exports import catalog_json, catalog_markdown
 from readinglist.site.markup import body_key, render_bodies
-from readinglist.site.pages import COPIED_FILES, EXPORTS, Page, plan_site
+from readinglist.site.pages import COPIED_FILES, EXPORTS, plan_site
+from readinglist.site.section import Page
 from readinglist.site.views import EntryView
 
 # The summaries' rendering lives with the Markdown it renders; named here too, as what
