@@ -146,17 +146,40 @@ def summaries(
         state.summaries = _stored_summaries(cache, version)
         state.summaries_version = version
     known = state.summaries
-    keys = [body_key(e.summary) if e.summary else "" for e in catalog.entries]
-    texts = {key: e.summary for key, e in zip(keys, catalog.entries, strict=True) if key}
-    missing = sorted(text for key, text in texts.items() if key not in known)
+    entries = catalog.entries
+    keys = _body_keys(entries, state)
+    missing = {k: e.summary for k, e in zip(keys, entries, strict=True) if k and k not in known}
     if missing:
-        known.update(spread(_render_summaries, missing, workers, PARALLEL))
-    if missing or len(known) != len(texts):
+        known.update(spread(_render_summaries, sorted(missing.values()), workers, PARALLEL))
+    used = dict.fromkeys(keys)
+    used.pop("", None)
+    if missing or len(known) != len(used):
         # Summaries no entry has any more are let go, so the cache never outgrows the list.
-        state.summaries = {key: known[key] for key in texts}
+        state.summaries = {key: known[key] for key in used}
         cache.write("summaries.marshal", (version, state.summaries))
     bodies = state.summaries
     return bodies, [bodies[key] if key else "" for key in keys]
+
+
+def _body_keys(entries: Sequence[Entry], state: BuildState) -> list[str]:
+    """Each entry's body key, empty for no summary: in ``serve``, kept for an entry that
+    is the same object as at the last save, which spares hashing 10,000 summaries
+    (0.015 s of a save)."""
+    if not state.again:
+        return [body_key(e.summary) if e.summary else "" for e in entries]
+    known = state.body_keys
+    made: Kept = {}
+    keys: list[str] = []
+    for entry in entries:
+        last = known.get(id(entry))
+        if last is not None and last[0] is entry:
+            key = last[2]
+        else:
+            key = body_key(entry.summary) if entry.summary else ""
+        made[id(entry)] = (entry, None, key)
+        keys.append(key)
+    state.body_keys = made
+    return keys
 
 
 def related(
@@ -312,25 +335,29 @@ def page_prints(
     """
     if not state.remember:
         return dict.fromkeys((page.path for page in pages), "")
-    last = state.pages
+    last = state.pages if state.pages_version == version else {}
     prints: dict[str, str] = {}
     fresh: list[Page] = []
     for page in pages:
         known = last.get(page.path)
-        if (
-            known is not None
-            and known[0] == version + page.template
-            and (known[1] is page.context or known[1] == page.context)
-        ):
-            prints[page.path] = known[2]
+        # A page kept with its section is the very same object: no comparing it.
+        if known is not None and (known[0] is page or _alike(known[0], page)):
+            prints[page.path] = known[1]
         else:
             fresh.append(page)
     memo = Memo(earlier=state.digests, keep=state.again)
     prints.update(spread(functools.partial(_fingerprints, version, memo), fresh, workers, PARALLEL))
     if state.again:
         state.digests = memo.kept
-        state.pages = {p.path: (version + p.template, p.context, prints[p.path]) for p in pages}
+        state.pages_version = version
+        state.pages = {p.path: (p, prints[p.path]) for p in pages}
     return prints
+
+
+def _alike(known: Page, page: Page) -> bool:
+    return known.template == page.template and (
+        known.context is page.context or known.context == page.context
+    )
 
 
 def _fingerprints(version: str, memo: Memo, pages: list[Page]) -> list[tuple[str, str]]:

@@ -44,6 +44,8 @@ class BuildState:
     summaries: dict[str, str] = field(default_factory=dict)
     """Rendered summaries by body key, valid for ``summaries_version``."""
     summaries_version: str = ""
+    body_keys: dict[Any, Any] = field(default_factory=dict)
+    """The last build's body key of each entry's summary, by the entry."""
     manifests: dict[str, Manifest] = field(default_factory=dict)
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
@@ -70,10 +72,12 @@ class BuildState:
     sections: dict[str, Any] = field(default_factory=dict)
     """The last build's sections, by key, as (plan, inputs, pages planned): a section
     whose inputs are equal keeps its pages, the same objects."""
-    pages: dict[str, tuple[str, Any, str]] = field(default_factory=dict)
-    """By path, the last build's page as (version and template, context, fingerprint):
-    a page whose context is equal to the last one's keeps its fingerprint without
-    being fingerprinted again. Equality is mostly identity here, thanks to ``views``."""
+    pages: dict[str, tuple[Any, str]] = field(default_factory=dict)
+    """By path, the last build's page and its fingerprint, for ``pages_version``: a page
+    with the same template and an equal context keeps its fingerprint without being
+    fingerprinted again. Most are the very same page, kept with its section."""
+    pages_version: str = ""
+    """The site's version the ``pages`` were fingerprinted for."""
 
 
 def folder_id(tree: Path) -> str | None:
