@@ -18,6 +18,7 @@ from readinglist.config import SiteConfig
 from readinglist.site import lists
 from readinglist.site.exports import EntryRows, catalog_json, catalog_markdown
 from readinglist.site.indexes import (
+    UNDATED,
     index_pages,
     redirect_pages,
     search_page,
@@ -103,7 +104,7 @@ def sections(
     for year, published in catalog.by_year.items():
         yield Section(f"years/{year}/", lists.year_pages, (year, shown(published)))
     if catalog.undated:
-        yield Section("years/undated/", lists.undated_pages, (shown(catalog.undated),))
+        yield Section(f"years/{UNDATED}/", lists.undated_pages, (shown(catalog.undated),))
     for kind, of_kind in catalog.by_kind.items():
         yield Section(f"kinds/{kind}/", lists.kind_pages, (kind, shown(of_kind)))
     added = lists.newly_added(every)

@@ -66,7 +66,7 @@ class Section(NamedTuple):
     """
 
     key: str
-    """Unique among a site's sections: the URL of its first page."""
+    """Unique among a site's sections: where its pages are (``tags/mlops/``, ``catalog.json``)."""
     plan: Callable[..., Iterable[Page]]
     inputs: tuple[Any, ...]
     """Plain data: entries, their views, a term, numbers and strings."""
@@ -78,7 +78,7 @@ class EachPage(NamedTuple):
     views of its related entries."""
 
     key: str
-    """Unique among a site's sections."""
+    """Unique among a site's sections: where its pages are (``entries/``)."""
     plan: Callable[..., Page]
     items: tuple[tuple[Any, ...], ...]
 
