@@ -12,10 +12,12 @@ from __future__ import annotations
 
 import contextlib
 import dataclasses
+import functools
 import hashlib
 import io
+import operator
 import pickle
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -29,8 +31,6 @@ class Memo:
 
     digests: dict[int, bytes] = dataclasses.field(default_factory=dict)
     """Each dataclass instance's digest: a view is shown by many pages, and is large."""
-    kinds: dict[type, bool] = dataclasses.field(default_factory=dict)
-    """Whether a type's instances stand in by their digest: dataclasses do."""
     earlier: Mapping[object, bytes] = dataclasses.field(default_factory=dict)
     """Digests an earlier build worked out, by the (frozen, hashable) instance itself:
     an equal instance has the same digest, without being pickled again."""
@@ -39,6 +39,11 @@ class Memo:
     for nothing when no build follows in this process."""
     kept: dict[object, bytes] = dataclasses.field(default_factory=dict)
     """The hashable instances digested in this build, for the next one's ``earlier``."""
+    reducers: _Reducers = dataclasses.field(init=False)
+    """How the pickler writes each type it does not write itself (see :class:`_Reducers`)."""
+
+    def __post_init__(self) -> None:
+        self.reducers = _Reducers(self)
 
 
 def site_version(templates: Path, code: Path, settings: object) -> str:
@@ -68,53 +73,82 @@ def _digested(digest: bytes) -> None:
     """What a dataclass instance is pickled as inside another value: never called."""
 
 
-class _Pickler(pickle.Pickler):
-    """Pickles a context (in C, which walking it in Python took three times as long),
-    standing in for each dataclass instance (an entry's view) its digest, worked
-    out once per object: a view is shown by many pages, and is large.
+class _Reducers(dict[type, Callable[[Any], Any]]):
+    """The pickler's dispatch table: each dataclass instance (an entry's view) stands in
+    by its digest, worked out once per object; any other type is written as pickle
+    writes it. Filled in as types are met.
 
-    ``reducer_override`` is asked only about values of other than the built-in
-    types (pickle writes strings, numbers, tuples and dicts itself), so a page of
-    10,000 strings costs no call into Python; asking about every value, as
-    ``persistent_id`` does, made fingerprinting three times slower. Different
-    values never pickle alike, so no change is missed.
+    Pickle looks a type up here only for values it does not write itself (strings,
+    numbers, tuples, dicts and functions it does), and in C: asking a Python method
+    about every such value (``reducer_override``) took a third of fingerprinting.
+    Different values never pickle alike, so no change is missed.
     """
 
-    def __init__(self, stream: io.BytesIO, memo: Memo, whole: object = None) -> None:
+    def __init__(self, memo: Memo) -> None:
+        super().__init__()
+        self.memo = memo
+        self.getters: dict[type, Callable[[Any], tuple[Any, ...]]] = {}
+
+    def __missing__(self, kind: type) -> Callable[[Any], Any]:
+        if dataclasses.is_dataclass(kind):
+            reducer: Callable[[Any], Any] = functools.partial(_stand_in, self.memo)
+        else:
+            reducer = _as_pickle_would
+        self[kind] = reducer
+        return reducer
+
+    def fields_of(self, obj: Any) -> tuple[Any, ...]:
+        """A dataclass instance's field values, in order."""
+        getter = self.getters.get(type(obj))
+        if getter is None:
+            getter = self.getters[type(obj)] = _fields_getter(type(obj))
+        return getter(obj)
+
+
+def _fields_getter(kind: type) -> Callable[[Any], tuple[Any, ...]]:
+    names = [field.name for field in dataclasses.fields(kind)]
+    if len(names) > 1:
+        return operator.attrgetter(*names)  # in C, a tuple for two names or more
+    return lambda value: tuple(getattr(value, name) for name in names)
+
+
+def _as_pickle_would(obj: Any) -> Any:
+    return obj.__reduce_ex__(pickle.HIGHEST_PROTOCOL)
+
+
+def _stand_in(memo: Memo, obj: Any) -> tuple[Callable[[bytes], None], tuple[bytes]]:
+    digest = memo.digests.get(id(obj))
+    if digest is None:
+        digest = _digest(memo, obj)
+    return _digested, (digest,)
+
+
+def _digest(memo: Memo, obj: Any) -> bytes:
+    """The digest of a dataclass instance: its type and its fields' values, each dataclass
+    among them standing in by its own digest."""
+    digest = None
+    if memo.earlier:
+        with contextlib.suppress(TypeError):  # unhashable: nothing to look it up by
+            digest = memo.earlier.get(obj)
+    if digest is None:
+        kind = type(obj)
+        state = (kind.__module__, kind.__qualname__, *memo.reducers.fields_of(obj))
+        stream = io.BytesIO()
+        _Pickler(stream, memo).dump(state)
+        digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
+    memo.digests[id(obj)] = digest
+    if memo.keep:
+        with contextlib.suppress(TypeError):
+            memo.kept[obj] = digest
+    return digest
+
+
+class _Pickler(pickle.Pickler):
+    """Pickles a context in C (walking it in Python took three times as long), each
+    dataclass instance in it standing in by its digest (see :class:`_Reducers`)."""
+
+    def __init__(self, stream: io.BytesIO, memo: Memo) -> None:
         super().__init__(stream, protocol=pickle.HIGHEST_PROTOCOL)
-        self.whole = whole
-        """The instance being pickled for its own digest: the one not stood in for."""
         # Without pickle's own memo, equal values pickle alike however they share objects.
         self.fast = True
-        self.seen = memo
-
-    def reducer_override(self, obj: Any) -> Any:
-        # Called for every value of a type pickle does not write itself, including
-        # the stand-in's own function: the common answers cost one lookup each.
-        memo = self.seen
-        kind = type(obj)
-        is_view = memo.kinds.get(kind)
-        if is_view is None:
-            is_view = memo.kinds[kind] = dataclasses.is_dataclass(kind)
-        if not is_view or obj is self.whole:
-            return NotImplemented
-        digest = memo.digests.get(id(obj))
-        if digest is None:
-            digest = self._digest(obj)
-        return _digested, (digest,)
-
-    def _digest(self, obj: Any) -> bytes:
-        memo = self.seen
-        digest = None
-        if memo.earlier:
-            with contextlib.suppress(TypeError):  # unhashable: nothing to look it up by
-                digest = memo.earlier.get(obj)
-        if digest is None:
-            stream = io.BytesIO()
-            _Pickler(stream, memo, obj).dump(obj)
-            digest = hashlib.blake2b(stream.getbuffer(), digest_size=16).digest()
-        memo.digests[id(obj)] = digest
-        if memo.keep:
-            with contextlib.suppress(TypeError):
-                memo.kept[obj] = digest
-        return digest
+        self.dispatch_table = memo.reducers
