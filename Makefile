@@ -17,6 +17,10 @@ UV_VERSION := 0.13.9
 UV := .tools/uv-$(UV_VERSION)/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
+# Installed packages are compiled to bytecode once, here: where Python may not write
+# it at import time (PYTHONDONTWRITEBYTECODE, a read-only venv) every command would
+# compile Jinja and the rest from source again, 0.14 s before it starts.
+export UV_COMPILE_BYTECODE := 1
 
 $(UV):
 	rm -rf .tools/uv-*
