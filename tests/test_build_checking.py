@@ -262,7 +262,20 @@ def test_a_saved_memory_serves_the_next_process(
     assert checked == [str(edited)]
 
 
-@pytest.mark.parametrize("damage", [None, {"x": (99,)}, {"x": ("0",)}, ["not", "a", "dict"]])
+@pytest.mark.parametrize(
+    "damage",
+    [
+        None,
+        {"x": (99,)},
+        {"x": (-1,)},
+        {"x": ("0",)},
+        {"x": (True,)},
+        {"x": ([0],)},
+        {"x": [0]},
+        {1: (0,)},
+        ["not", "a", "dict"],
+    ],
+)
 def test_a_saved_memory_keeps_the_titles_blocking_keys_unless_they_are_damaged(
     content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: object
 ) -> None:
