@@ -34,6 +34,7 @@ from readinglist.catalog.read import RawContent, load_content
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data
 from readinglist.problems import Problem
+from readinglist.site.lists import newly_added
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = datetime.date(2026, 11, 24)
@@ -352,3 +353,23 @@ def test_newest_first_is_one_order_for_any_mix_of_precisions_and_undated(
     assert keys == sorted(keys, reverse=True)
     assert sum(len(v) for v in catalog.by_year.values()) == len(dated)
     assert len(catalog.undated) == len(entries) - len(dated)
+
+
+@EXAMPLES
+@given(
+    st.lists(
+        st.tuples(st.none() | publication_dates(), st.none() | st.dates(max_value=TODAY)),
+        max_size=12,
+    )
+)
+def test_what_s_new_is_by_day_added_then_by_date_then_by_slug_latest_first(
+    drawn: list[tuple[PublicationDate | None, datetime.date | None]],
+) -> None:
+    entries = [
+        dataclasses.replace(ENTRY, slug=f"e{i:02d}", date=date, added=added)
+        for i, (date, added) in enumerate(drawn)
+    ]
+    shown = newly_added(entries)
+    assert {e.slug for e in shown} == {e.slug for e in entries if e.added}
+    keys = [(e.added, e.date.sort_key if e.date else (0, 0, 0), e.slug) for e in shown]
+    assert keys == sorted(keys, reverse=True)

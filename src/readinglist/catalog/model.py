@@ -9,6 +9,7 @@ Pure: plain frozen data, no I/O.
 from __future__ import annotations
 
 import datetime
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Literal
@@ -247,17 +248,19 @@ class Entry:
 _NO_DAY = datetime.date.min
 
 
-def _newest_key(entry: Entry) -> tuple[bool, tuple[int, int, int], datetime.date]:
-    # Dated entries first, by date; then the undated, by the day they were added.
-    if entry.date is not None:
-        return True, entry.date.sort_key, _NO_DAY
-    return False, (0, 0, 0), entry.added or _NO_DAY
+def _newest_key(entry: Entry) -> tuple[bool, int, int, int, datetime.date]:
+    # Dated entries first, by date (as PublicationDate.sort_key, spelt out: a key is
+    # made for every entry of every build); then the undated, by the day they were added.
+    date = entry.date
+    if date is not None:
+        return True, date.year, date.month or 0, date.day or 0, _NO_DAY
+    return False, 0, 0, 0, entry.added or _NO_DAY
 
 
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
     """Newest date first, as :class:`PublicationDate` orders dates; then undated entries,
     the latest added first; ties by slug, so order never depends on the file system."""
-    by_slug = sorted(entries, key=lambda e: e.slug)
+    by_slug = sorted(entries, key=operator.attrgetter("slug"))
     return tuple(sorted(by_slug, key=_newest_key, reverse=True))
 
 

@@ -182,14 +182,16 @@ def kind_pages(site: SiteWide, kind: str, views: Sequence[EntryView]) -> Iterato
 
 
 def newly_added(entries: Sequence[Entry]) -> tuple[Entry, ...]:
-    """The entries that say when they were added, the latest first."""
-    return tuple(
-        sorted(
-            (e for e in entries if e.added),
-            key=lambda e: (e.added, e.date.sort_key if e.date else (0, 0, 0), e.slug),
-            reverse=True,
-        )
-    )
+    """The entries that say when they were added, the latest first; then by date, newest
+    first, and by slug."""
+    return tuple(sorted((e for e in entries if e.added), key=_added_key, reverse=True))
+
+
+def _added_key(entry: Entry) -> tuple[object, ...]:
+    date = entry.date  # as PublicationDate.sort_key, spelt out: one key per entry
+    if date is None:
+        return entry.added, 0, 0, 0, entry.slug
+    return entry.added, date.year, date.month or 0, date.day or 0, entry.slug
 
 
 def new_pages(site: SiteWide, added: Sequence[Entry], views: Sequence[EntryView]) -> Iterator[Page]:
