@@ -17,6 +17,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from readinglist.catalog.characters import UNSAFE_RE, safe_bytes, safe_text
 from readinglist.catalog.check import validate
 from readinglist.catalog.fastyaml import Unsure, parse_plain
 from readinglist.catalog.frontmatter import parse_entry
@@ -373,3 +374,16 @@ def test_what_s_new_is_by_day_added_then_by_date_then_by_slug_latest_first(
     assert {e.slug for e in shown} == {e.slug for e in entries if e.added}
     keys = [(e.added, e.date.sort_key if e.date else (0, 0, 0), e.slug) for e in shown]
     assert keys == sorted(keys, reverse=True)
+
+
+_TRICKY = st.sampled_from(
+    list("\t\n\r\x00\x1b\x7f\x85\u202e\u2066\ufdd0\ufffe\U0001fffe\U0010ffff\ud800é—“\u00bf\u2028a")
+)
+"""Characters each of which the output keeps or drops, or whose UTF-8 looks like one."""
+
+
+@EXAMPLES
+@given(st.lists(_TRICKY | st.characters(), max_size=40).map("".join))
+def test_safe_bytes_are_the_safe_text_in_utf_8(text: str) -> None:
+    assert safe_bytes(text) == safe_text(text).encode()
+    assert UNSAFE_RE.search(safe_bytes(text).decode()) is None

@@ -79,9 +79,12 @@ def safe_text(text: str) -> str:
     return _OUTPUT_RE.sub(_dropped, text) if _OUTPUT_RE.search(text) else text
 
 
-_C0_BYTES = bytes(code for code in range(0x20) if chr(code) not in "\t\n\r") + b"\x7f"
+_C0_BYTES = tuple(bytes([code]) for code in (*range(0x20), 0x7F) if chr(code) not in "\t\n\r")
+"""The control characters of one byte each, looked for one by one: a search for one
+byte reads 12 MB in 0.2 ms, and, unlike deleting them all to compare lengths, makes
+no copy of the text."""
 _MULTIBYTE_RES = tuple(
-    re.compile(pattern)
+    (pattern[:1], re.compile(pattern))
     for pattern in (
         b"\xc2[\x80-\x9f]",  # C1
         b"\xe2\x80[\xaa-\xae]",  # bidirectional embeddings and overrides
@@ -91,19 +94,21 @@ _MULTIBYTE_RES = tuple(
     )
 )
 """Where the characters UNSAFE_RE finds can be in UTF-8, each searched for by its
-first bytes, as fast as the bytes can be read."""
+first bytes, as fast as the bytes can be read; each with its first byte, which a
+search for one byte finds twenty times faster still (most text has none of them)."""
 
 
 def safe_bytes(text: str) -> bytes:
     """``safe_text(text)`` as UTF-8, without a regular expression over the text unless
     its bytes hold something that may need dropping: a search of each character over
-    the 34 MB of a 3,000-entry site takes 0.26 s, this 0.07 s."""
+    the 34 MB of a 3,000-entry site takes 0.26 s, this 0.02 s. (The 12 MB of exports
+    at 10,000 entries, written after every save in ``serve``: 0.006 s.)"""
     try:
         data = text.encode()
     except UnicodeEncodeError:  # a surrogate
         return safe_text(text).encode()
-    if len(data.translate(None, _C0_BYTES)) == len(data) and not any(
-        pattern.search(data) for pattern in _MULTIBYTE_RES
+    if not any(byte in data for byte in _C0_BYTES) and not any(
+        lead in data and pattern.search(data) for lead, pattern in _MULTIBYTE_RES
     ):
         return data
     return safe_text(text).encode()
