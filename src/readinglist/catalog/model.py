@@ -264,13 +264,7 @@ def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
     return tuple(sorted(by_slug, key=_newest_key, reverse=True))
 
 
-def _index(
-    entries: tuple[Entry, ...], keys: Mapping[str, tuple[str, ...]]
-) -> dict[str, tuple[Entry, ...]]:
-    groups: dict[str, list[Entry]] = {}
-    for entry in entries:
-        for key in keys[entry.slug]:
-            groups.setdefault(key, []).append(entry)
+def _sorted_groups(groups: dict[str, list[Entry]]) -> dict[str, tuple[Entry, ...]]:
     return {key: tuple(groups[key]) for key in sorted(groups)}
 
 
@@ -309,22 +303,30 @@ class Catalog:
         """The catalog of ``entries``; ``in_order`` says they are newest first already,
         as a catalog's own entries are."""
         ordered = tuple(entries) if in_order else newest_first(entries)
+        by_tag: dict[str, list[Entry]] = {}
+        by_company: dict[str, list[Entry]] = {}
         by_year: dict[int, list[Entry]] = {}
         by_kind: dict[str, list[Entry]] = {}
+        undated: list[Entry] = []
+        # One pass, in catalog order, so every list is newest first.
         for entry in ordered:
+            for tag in entry.tags:
+                by_tag.setdefault(tag, []).append(entry)
+            if entry.company:
+                by_company.setdefault(entry.company, []).append(entry)
             if entry.date is not None:
                 by_year.setdefault(entry.date.year, []).append(entry)
+            else:
+                undated.append(entry)
             by_kind.setdefault(entry.kind, []).append(entry)
         return cls(
             entries=ordered,
             tags={k: tags[k] for k in sorted(tags)},
             companies={k: companies[k] for k in sorted(companies)},
-            by_tag=_index(ordered, {e.slug: e.tags for e in ordered}),
-            by_company=_index(
-                ordered, {e.slug: (e.company,) if e.company else () for e in ordered}
-            ),
+            by_tag=_sorted_groups(by_tag),
+            by_company=_sorted_groups(by_company),
             by_year={y: tuple(by_year[y]) for y in sorted(by_year, reverse=True)},
-            undated=tuple(e for e in ordered if e.date is None),
+            undated=tuple(undated),
             by_kind={k: tuple(by_kind[k]) for k in KINDS if k in by_kind},
             by_slug={e.slug: e for e in ordered},
         )
