@@ -326,26 +326,24 @@ ENTRY = Entry("e", "E", "https://e.test/", None, ("mlops",))
 VOCABULARY_TAGS = {"mlops": Tag("mlops", "MLOps", "Running ML in production.")}
 
 
-@EXAMPLES
-@given(
-    st.lists(
-        st.tuples(st.none() | publication_dates(), st.none() | st.dates(max_value=TODAY)),
-        max_size=12,
-    )
+DATED_AND_ADDED = st.lists(
+    st.tuples(st.none() | publication_dates(), st.none() | st.dates(max_value=TODAY)),
+    max_size=12,
+).map(
+    lambda drawn: [
+        dataclasses.replace(ENTRY, slug=f"e{i:02d}", date=date, added=added, path=f"e{i:02d}.md")
+        for i, (date, added) in enumerate(drawn)
+    ]
 )
+"""Entries with any mix of dates, of any precision or none, and days added or none."""
+
+
+@EXAMPLES
+@given(DATED_AND_ADDED)
 def test_newest_first_is_one_order_for_any_mix_of_precisions_and_undated(
-    drawn: list[tuple[PublicationDate | None, datetime.date | None]],
+    drawn: list[Entry],
 ) -> None:
-    catalog = Catalog.build(
-        [
-            dataclasses.replace(
-                ENTRY, slug=f"e{i:02d}", date=date, added=added, path=f"e{i:02d}.md"
-            )
-            for i, (date, added) in enumerate(drawn)
-        ],
-        VOCABULARY_TAGS,
-        {},
-    )
+    catalog = Catalog.build(drawn, VOCABULARY_TAGS, {})
     entries = catalog.entries
     assert newest_first(list(reversed(entries))) == entries  # one order, whatever came in
     dated = [e for e in entries if e.date is not None]
@@ -357,19 +355,10 @@ def test_newest_first_is_one_order_for_any_mix_of_precisions_and_undated(
 
 
 @EXAMPLES
-@given(
-    st.lists(
-        st.tuples(st.none() | publication_dates(), st.none() | st.dates(max_value=TODAY)),
-        max_size=12,
-    )
-)
+@given(DATED_AND_ADDED)
 def test_what_s_new_is_by_day_added_then_by_date_then_by_slug_latest_first(
-    drawn: list[tuple[PublicationDate | None, datetime.date | None]],
+    entries: list[Entry],
 ) -> None:
-    entries = [
-        dataclasses.replace(ENTRY, slug=f"e{i:02d}", date=date, added=added)
-        for i, (date, added) in enumerate(drawn)
-    ]
     shown = newly_added(entries)
     assert {e.slug for e in shown} == {e.slug for e in entries if e.added}
     keys = [(e.added, e.date.sort_key if e.date else (0, 0, 0), e.slug) for e in shown]
