@@ -280,3 +280,40 @@ def test_the_preview_refuses_strangers_and_bad_paths_quietly(preview: Preview) -
     while not preview.incoming.empty():
         preview.lines.append(preview.incoming.get())
     assert not [line for line in preview.lines if "Traceback" in line or "Exception" in line]
+
+
+def test_the_first_save_writes_only_what_it_changes(tmp_path: Path) -> None:
+    # With no cache, the first build leaves the folder beside the live site empty;
+    # serve fills it while nobody waits, so the first save is as quick as any other.
+    content = tmp_path / "content"
+    shutil.copytree(FIXTURE, content)
+    events: queue.Queue[ServeEvent] = queue.Queue()
+    stop = threading.Event()
+    runner = threading.Thread(
+        target=serve_site,
+        kwargs={
+            "content": content,
+            "out": tmp_path / "site",
+            "report": events.put,
+            "port": 0,
+            "cache_dir": tmp_path / ".cache",
+            "search": False,
+            "stop": stop,
+        },
+    )
+    runner.start()
+    try:
+        started = next_event(events, lambda e: e.kind == "built")
+        assert started.result is not None and started.result.written == started.result.files
+        next_event(events, lambda e: e.kind == "serving")
+        entry = content / "entries" / "michelangelo.md"
+        entry.write_text(entry.read_text().replace("title: ", "title: The ", 1))
+        saved = next_event(events, lambda e: e.kind == "built" and bool(e.changed))
+        assert saved.result is not None and saved.result.ok
+        # Only the files the edit changed are written (rendered, or copied from the live
+        # site when serve filled the folder beside it with the edit already made).
+        assert 0 < saved.result.written < saved.result.files
+    finally:
+        stop.set()
+        runner.join(timeout=WAIT)
+    assert not runner.is_alive()

@@ -91,9 +91,8 @@ def serve_site(
     # The engine keeps what this build learnt for the next one, in memory.
     state = BuildState()
 
-    def rebuild(changed: tuple[str, ...]) -> None:
-        started = time.perf_counter()
-        result = build_site(
+    def build() -> BuildResult:
+        return build_site(
             content_dir,
             out_dir,
             SiteConfig(),
@@ -103,6 +102,10 @@ def serve_site(
             templates=templates,
             state=state,
         )
+
+    def rebuild(changed: tuple[str, ...]) -> None:
+        started = time.perf_counter()
+        result = build()
         live.record(result)
         kind: Literal["built", "failed"] = "built" if result.ok else "failed"
         report(ServeEvent(kind, "", result, changed, time.perf_counter() - started))
@@ -126,3 +129,9 @@ def serve_site(
                 # Only now is the watcher running: a change made after this line is seen.
                 report(ServeEvent("serving", url))
                 announced = True
+                # A build writes into the folder beside the live site, then swaps the two.
+                # Without a cache that folder starts empty, and the first save would write
+                # all of it (4 s at 10,000 entries): one more build now, while the preview
+                # waits for a change, fills it. It gives the same site, so it is not
+                # reported; a change made meanwhile is seen by the watcher, rebuilt next.
+                build()
