@@ -7,6 +7,7 @@ fixture catalog, and edit entry files on disk as an editor would.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import queue
 import shutil
@@ -208,16 +209,17 @@ def test_live_state_moves_on_only_after_a_good_build() -> None:
     assert live.record(BuildResult(problems=(warning,))) == Status(2, (), first + 3)
 
 
-def test_a_stylesheet_change_rebuilds_the_site(tmp_path: Path) -> None:
-    content, templates = tmp_path / "content", tmp_path / "templates"
-    shutil.copytree(FIXTURE, content)
-    shutil.copytree(DEFAULT_TEMPLATES, templates)
+@contextlib.contextmanager
+def serving(
+    tmp_path: Path, templates: Path = DEFAULT_TEMPLATES
+) -> Iterator[queue.Queue[ServeEvent]]:
+    """``serve_site`` on ``tmp_path/content`` in a thread, with no cache yet: what it reports."""
     events: queue.Queue[ServeEvent] = queue.Queue()
     stop = threading.Event()
     runner = threading.Thread(
         target=serve_site,
         kwargs={
-            "content": content,
+            "content": tmp_path / "content",
             "out": tmp_path / "site",
             "report": events.put,
             "port": 0,
@@ -229,16 +231,24 @@ def test_a_stylesheet_change_rebuilds_the_site(tmp_path: Path) -> None:
     )
     runner.start()
     try:
+        yield events
+    finally:
+        stop.set()
+        runner.join(timeout=WAIT)
+    assert not runner.is_alive()
+
+
+def test_a_stylesheet_change_rebuilds_the_site(tmp_path: Path) -> None:
+    content, templates = tmp_path / "content", tmp_path / "templates"
+    shutil.copytree(FIXTURE, content)
+    shutil.copytree(DEFAULT_TEMPLATES, templates)
+    with serving(tmp_path, templates) as events:
         first = next_event(events, lambda e: e.kind == "serving")
         css = templates / "style.css"
         css.write_text(css.read_text() + "\n.preview-test { color: red; }\n")
         built = next_event(events, lambda e: e.kind == "built" and bool(e.changed))
         assert built.changed == (str(css),)
         assert b".preview-test" in get(first.url + "style.css")[2]
-    finally:
-        stop.set()
-        runner.join(timeout=WAIT)
-    assert not runner.is_alive()
 
 
 def next_event(events: queue.Queue[ServeEvent], wanted: Callable[[ServeEvent], bool]) -> ServeEvent:
@@ -287,22 +297,7 @@ def test_the_first_save_writes_only_what_it_changes(tmp_path: Path) -> None:
     # serve fills it while nobody waits, so the first save is as quick as any other.
     content = tmp_path / "content"
     shutil.copytree(FIXTURE, content)
-    events: queue.Queue[ServeEvent] = queue.Queue()
-    stop = threading.Event()
-    runner = threading.Thread(
-        target=serve_site,
-        kwargs={
-            "content": content,
-            "out": tmp_path / "site",
-            "report": events.put,
-            "port": 0,
-            "cache_dir": tmp_path / ".cache",
-            "search": False,
-            "stop": stop,
-        },
-    )
-    runner.start()
-    try:
+    with serving(tmp_path) as events:
         started = next_event(events, lambda e: e.kind == "built")
         assert started.result is not None and started.result.written == started.result.files
         next_event(events, lambda e: e.kind == "serving")
@@ -313,7 +308,3 @@ def test_the_first_save_writes_only_what_it_changes(tmp_path: Path) -> None:
         # Only the files the edit changed are written (rendered, or copied from the live
         # site when serve filled the folder beside it with the edit already made).
         assert 0 < saved.result.written < saved.result.files
-    finally:
-        stop.set()
-        runner.join(timeout=WAIT)
-    assert not runner.is_alive()
