@@ -69,6 +69,8 @@ class ServerLog:
 
 class Handler(BaseHTTPRequestHandler):
     server: CaseServer
+    in_flight: str | None = None
+    """The host of the request being answered, while it counts as in flight."""
 
     def log_message(self, format: str, *args: object) -> None:
         """Quiet: the log is the ServerLog."""
@@ -80,6 +82,9 @@ class Handler(BaseHTTPRequestHandler):
         self.answer()
 
     def reply(self, status: int, headers: dict[str, str] | None = None) -> None:
+        # No longer in flight once the answer starts: the client may send its next
+        # request as soon as it has it, before this thread runs again.
+        self.finished()
         self.send_response(status)
         for name, value in (headers or {}).items():
             self.send_header(name, value)
@@ -94,11 +99,18 @@ class Handler(BaseHTTPRequestHandler):
             seen = sum(1 for _, p, _ in log.requests if p == path)
             log.in_flight[host] = log.in_flight.get(host, 0) + 1
             log.peak[host] = max(log.peak.get(host, 0), log.in_flight[host])
+        self.in_flight = host
         try:
             self.route(path, seen)
         finally:
-            with log.lock:
-                log.in_flight[host] -= 1
+            self.finished()
+
+    def finished(self) -> None:
+        """This request no longer counts as in flight (once, however it ends)."""
+        host, self.in_flight = self.in_flight, None
+        if host is not None:
+            with self.server.log.lock:
+                self.server.log.in_flight[host] -= 1
 
     def route(self, path: str, seen: int) -> None:
         if path in REDIRECTS:
