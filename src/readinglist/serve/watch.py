@@ -14,7 +14,7 @@ import datetime
 import os
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
@@ -74,6 +74,21 @@ def changed_files(changes: set[tuple[watchfiles.Change, str]]) -> tuple[str, ...
     return tuple(sorted(shown))
 
 
+def _watched(
+    paths: tuple[Path, ...], stop: threading.Event
+) -> Iterator[set[tuple[watchfiles.Change, str]]]:
+    """Each burst of changes under ``paths``, and an empty set every tick with none."""
+    return watchfiles.watch(
+        *paths,
+        debounce=DEBOUNCE_MILLISECONDS,
+        step=QUIET_MILLISECONDS,
+        rust_timeout=WATCH_TICK_MILLISECONDS,
+        yield_on_timeout=True,
+        stop_event=stop,
+        raise_interrupt=True,
+    )
+
+
 def serve_site(
     content: str | os.PathLike[str],
     out: str | os.PathLike[str],
@@ -114,15 +129,7 @@ def serve_site(
     out_dir.mkdir(parents=True, exist_ok=True)  # serve the problems even before a good build
     with preview_server(out_dir, live, port) as url:
         announced = False
-        for changes in watchfiles.watch(
-            *watched_paths(content_dir, templates),
-            debounce=DEBOUNCE_MILLISECONDS,
-            step=QUIET_MILLISECONDS,
-            rust_timeout=WATCH_TICK_MILLISECONDS,
-            yield_on_timeout=True,
-            stop_event=stop,
-            raise_interrupt=True,
-        ):
+        for changes in _watched(watched_paths(content_dir, templates), stop):
             if changes:
                 rebuild(changed_files(changes))
             if not announced:
