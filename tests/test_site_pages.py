@@ -26,7 +26,7 @@ from readinglist.site.render import (
     read_copied_files,
     render_page,
 )
-from readinglist.site.section import EachPage, Page, Section, SiteWide
+from readinglist.site.section import EachPage, Page, Section, SiteWide, planned
 from readinglist.site.views import EntryView, entry_views
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -169,10 +169,7 @@ def _sections_of(catalog: Catalog) -> dict[str, Section | EachPage]:
 
 
 def _planned(part: Section | EachPage) -> list[object]:
-    site = SiteWide.of(CONFIG)
-    if isinstance(part, EachPage):
-        return [plain(part.plan(site, *item).context) for item in part.items]
-    return [plain(page.context) for page in part.plan(site, *part.inputs)]
+    return [plain(page.context) for page in planned(SiteWide.of(CONFIG), part)]
 
 
 @pytest.mark.parametrize(
@@ -202,14 +199,8 @@ def test_the_plan_is_its_sections_pages_and_the_closing_pages(
     catalog: Catalog, pages: tuple[Page, ...]
 ) -> None:
     parts = _sections_of(catalog).values()
-    planned = [page for part in parts for page in _pages(part)]
-    closing = closing_pages(catalog, SiteWide.of(CONFIG), planned)
-    assert sorted(p.path for p in (*planned, *closing)) == [p.path for p in pages]
-    assert {p.path for p in closing} >= {"sitemap.xml", "robots.txt", "style.css"}
-
-
-def _pages(part: Section | EachPage) -> list[Page]:
     site = SiteWide.of(CONFIG)
-    if isinstance(part, EachPage):
-        return [part.plan(site, *item) for item in part.items]
-    return list(part.plan(site, *part.inputs))
+    made = [page for part in parts for page in planned(site, part)]
+    closing = closing_pages(catalog, site, made)
+    assert sorted(p.path for p in (*made, *closing)) == [p.path for p in pages]
+    assert {p.path for p in closing} >= {"sitemap.xml", "robots.txt", "style.css"}

@@ -18,7 +18,7 @@ from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
 from readinglist.site.exports import EntryRows
 from readinglist.site.pages import closing_pages, sections
-from readinglist.site.section import EachPage, Page, SiteWide
+from readinglist.site.section import EachPage, Page, SiteWide, planned
 from readinglist.site.views import EntryView
 
 Planned = tuple[Callable[..., Any], tuple[Any, ...], tuple[Page, ...]]
@@ -45,15 +45,15 @@ def plan(
         if last is not None and last[0] is not part.plan:
             last = None
         if isinstance(part, EachPage):
-            planned = _each_page(site, part, last)
-            kept[part.key] = (part.plan, part.items, planned)
+            made = _each_page(site, part, last)
+            kept[part.key] = (part.plan, part.items, made)
         else:
             if last is not None and last[1] == part.inputs:
-                planned = last[2]
+                made = last[2]
             else:
-                planned = tuple(part.plan(site, *part.inputs))
-            kept[part.key] = (part.plan, part.inputs, planned)
-        pages += planned
+                made = tuple(planned(site, part))
+            kept[part.key] = (part.plan, part.inputs, made)
+        pages += made
     if state.again:
         state.site, state.sections = site, kept
     pages += closing_pages(catalog, site, pages)
@@ -64,9 +64,9 @@ def _each_page(site: SiteWide, part: EachPage, last: Planned | None) -> tuple[Pa
     """The pages of a section of one page per item: an item equal to the one in the same
     place last time keeps its page. When the count changes (an entry added or
     removed) every page is planned again: 0.03 s at 10,000 entries."""
-    plan = part.plan
     if last is None or len(last[1]) != len(part.items):
-        return tuple([plan(site, *item) for item in part.items])
+        return tuple(planned(site, part))
+    plan = part.plan
     return tuple(
         [
             page if item == known else plan(site, *item)

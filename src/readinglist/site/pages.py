@@ -28,7 +28,7 @@ from readinglist.site.indexes import (
 )
 from readinglist.site.markup import render_bodies
 from readinglist.site.related import related_entries
-from readinglist.site.section import EachPage, Page, Section, SiteWide, html_page
+from readinglist.site.section import EachPage, Page, Section, SiteWide, html_page, planned
 from readinglist.site.views import EntryView, entry_views
 
 COPIED_FILES: tuple[str, ...] = ("style.css", "search.js")
@@ -67,10 +67,7 @@ def plan_site(
     site = SiteWide.of(config)
     pages: list[Page] = []
     for part in sections(catalog, related, views, rows):
-        if isinstance(part, EachPage):
-            pages += (part.plan(site, *item) for item in part.items)
-        else:
-            pages += part.plan(site, *part.inputs)
+        pages += planned(site, part)
     pages += closing_pages(catalog, site, pages)
     return tuple(sorted(pages, key=operator.attrgetter("path")))
 

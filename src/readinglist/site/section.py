@@ -83,6 +83,13 @@ class EachPage(NamedTuple):
     items: tuple[tuple[Any, ...], ...]
 
 
+def planned(site: SiteWide, part: Section | EachPage) -> list[Page]:
+    """The pages of one section, planned."""
+    if isinstance(part, EachPage):
+        return [part.plan(site, *item) for item in part.items]
+    return list(part.plan(site, *part.inputs))
+
+
 def html_page(
     site: SiteWide,
     url: str,
