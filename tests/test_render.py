@@ -22,10 +22,13 @@ from pathlib import Path
 from urllib.parse import urljoin, urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from markupsafe import Markup, escape
 
 from readinglist.catalog.model import Catalog
 from readinglist.config import SiteConfig
-from readinglist.site.render import render_site
+from readinglist.site.render import escape_text, make_environment, render_site
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
 GOLDEN = Path(__file__).parent / "golden" / "site"
@@ -368,6 +371,31 @@ def test_nothing_is_requested_from_another_host(files: dict[str, bytes]) -> None
                 assert "://" not in link, (path, link)
     assert b"url(" not in files["style.css"]
     assert b"@import" not in files["style.css"]
+
+
+@given(st.one_of(st.text(), st.text(alphabet="&<>\"'a é\u2028"), st.integers()))
+def test_a_value_is_escaped_as_markupsafe_escapes_it(value: str | int) -> None:
+    assert escape_text(value) == str(escape(value))
+
+
+def test_templates_escape_each_value_they_show_unless_told_not_to(tmp_path: Path) -> None:
+    template = (
+        "{{ text }}|{{ number }}|{{ markup }}|{{ text ~ markup }}"
+        "{% macro shown(v) %}({{ v }}){% endmacro %}|{{ shown(text) }}"
+        "{% set kept %}{{ text }}{% endset %}|{{ kept }}"
+        "{% autoescape false %}|{{ text }}{% endautoescape %}"
+    )
+    (tmp_path / "t.html").write_text(template)
+    environment = make_environment(tmp_path, SiteConfig())
+    shown = environment.get_template("t.html").render(
+        text="<b>Tom & 'Jerry\"</b>", number=7, markup=Markup("<i>ok</i>")
+    )
+    quoted = "&lt;b&gt;Tom &amp; &#39;Jerry&#34;&lt;/b&gt;"
+    assert shown == (
+        f"{quoted}|7|<i>ok</i>|{quoted}<i>ok</i>|({quoted})|{quoted}|<b>Tom & 'Jerry\"</b>"
+    )
+    # Plain text is escaped without a Markup object made of it, the speed this is for.
+    assert "environment.escape_text(" in environment.compile(template, raw=True)
 
 
 def test_rendering_is_deterministic(catalog: Catalog) -> None:

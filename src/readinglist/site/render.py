@@ -12,8 +12,9 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from jinja2 import Environment, FileSystemLoader, StrictUndefined
-from markupsafe import Markup
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
+from jinja2.compiler import CodeGenerator, Frame
+from markupsafe import Markup, escape
 
 from readinglist.catalog.characters import safe_bytes
 from readinglist.catalog.model import Catalog
@@ -41,13 +42,53 @@ DEFAULT_TEMPLATES = Path(__file__).resolve().parent / "templates"
 """The templates and the stylesheet, shipped inside the package."""
 
 
+_HTML_ESCAPES = str.maketrans({"&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&#34;", "'": "&#39;"})
+"""What markupsafe's ``escape`` replaces, with what."""
+
+
+def escape_text(value: object) -> str:
+    """``value`` as markupsafe's ``escape`` writes it into a page, as a plain string.
+
+    Nearly every value a page shows is a plain string with nothing to escape: it is
+    given back as it is, without the ``Markup`` object ``escape`` makes of it.
+    """
+    if value.__class__ is str:
+        if "&" in value or "<" in value or ">" in value or '"' in value or "'" in value:
+            return value.translate(_HTML_ESCAPES)
+        return value
+    return escape(value)
+
+
+class _PlainTextOutput(CodeGenerator):
+    """Compiles ``{{ value }}`` to :func:`escape_text` where Jinja would call ``escape``.
+
+    A page of the 10,000-entry synthetic site shows about a hundred values; making a
+    ``Markup`` object of each was a fifth of rendering the site (1.86 -> 1.55 s).
+    Where autoescaping can change at run time, or with a ``finalize``, Jinja's own.
+    """
+
+    def _output_child_pre(
+        self, node: nodes.Expr, frame: Frame, finalize: CodeGenerator._FinalizeInfo
+    ) -> None:
+        context = frame.eval_ctx
+        if context.autoescape and not context.volatile and finalize.src is None:
+            self.write("environment.escape_text(")  # ``environment`` is a local there
+        else:
+            super()._output_child_pre(node, frame, finalize)
+
+
+class _SiteEnvironment(Environment):
+    code_generator_class = _PlainTextOutput
+    escape_text = staticmethod(escape_text)
+
+
 def make_environment(templates: Path, config: SiteConfig) -> Environment:
     """Jinja with autoescaping, strict undefined variables and the site's link helpers.
 
     It renders pages of one site: each entry's fragments are kept for as long as the
     environment lives, by the identity of the entry's view.
     """
-    env = Environment(
+    env = _SiteEnvironment(
         loader=FileSystemLoader(str(templates)),
         autoescape=True,
         undefined=StrictUndefined,
