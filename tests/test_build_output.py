@@ -104,6 +104,39 @@ def test_what_stands_in_a_page_s_way_beside_the_site_is_removed_never_written_th
     assert {p.read_text() for p in elsewhere.iterdir()} == {"not the site's"}
 
 
+@pytest.mark.parametrize(
+    "obstacle",
+    ["nothing", "file above", "dangling link above", "folder", "link", "file"],
+)
+def test_a_file_is_written_in_place_of_whatever_stands_in_its_way(
+    tmp_path: Path, obstacle: str
+) -> None:
+    tree, elsewhere = tmp_path / "tree", tmp_path / "elsewhere"
+    (elsewhere / "b").mkdir(parents=True)
+    (elsewhere / "b" / "page.html").write_text("not the site's")
+    tree.mkdir()
+    if obstacle != "nothing":
+        (tree / "a").mkdir()
+    if obstacle == "file above":
+        (tree / "a" / "b").write_text("a file where a folder should be")
+    elif obstacle == "dangling link above":
+        (tree / "a" / "b").symlink_to(tmp_path / "gone")
+    elif obstacle == "folder":
+        (tree / "a" / "b" / "page.html" / "inside").mkdir(parents=True)
+    elif obstacle == "link":
+        (tree / "a" / "b").mkdir()
+        (tree / "a" / "b" / "page.html").symlink_to(elsewhere / "b" / "page.html")
+    elif obstacle == "file":
+        (tree / "a" / "b").mkdir()
+        (tree / "a" / "b" / "page.html").write_text("an old page")
+    stamp = output.write_file(tree, "a/b/page.html", b"the page")
+    assert (tree / "a" / "b" / "page.html").read_bytes() == b"the page"
+    assert stamp == output.stamp_of((tree / "a" / "b" / "page.html").lstat())
+    assert not any(path.is_symlink() for path in tree.rglob("*"))
+    assert (elsewhere / "b" / "page.html").read_text() == "not the site's"
+    assert not (tmp_path / "gone").exists()
+
+
 # A damaged cache is set aside with a warning.
 
 

@@ -118,12 +118,18 @@ _WRITING = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
 
 def write_file(tree: Path, path: str, data: bytes) -> Stamp:
     """Write one file of the folder being built; its stamp. What stands in its way (a
-    folder, a symlink, a file where its folder should be) is removed, never followed."""
-    target = tree / path
+    folder, a symlink, a file or a broken symlink where its folder should be) is
+    removed, never followed. A symlink to a folder, where a folder should be, is
+    the caller's to remove first, as the build does with all it finds beside the
+    live site that no page makes."""
+    # Paths as strings: pathlib's objects, made for each of 12,000 files, took a cold
+    # build at 10,000 entries 0.1 s.
+    root = os.fspath(tree)
+    target = f"{root}/{path}"
     try:
         descriptor = os.open(target, _WRITING, 0o644)
     except (FileNotFoundError, NotADirectoryError):
-        _make_folder(tree, target.parent)
+        _make_folder(root, target.rpartition("/")[0])
         descriptor = os.open(target, _WRITING, 0o644)
     except IsADirectoryError:
         shutil.rmtree(target)
@@ -131,7 +137,7 @@ def write_file(tree: Path, path: str, data: bytes) -> Stamp:
     except OSError as exc:
         if exc.errno != errno.ELOOP:
             raise
-        target.unlink()  # a symlink
+        Path(target).unlink()  # a symlink
         descriptor = os.open(target, _WRITING, 0o644)
     try:
         view = memoryview(data)
@@ -142,12 +148,26 @@ def write_file(tree: Path, path: str, data: bytes) -> Stamp:
         os.close(descriptor)
 
 
-def _make_folder(tree: Path, folder: Path) -> None:
+def _make_folder(tree: str, folder: str) -> None:
     """Make ``folder`` below ``tree``, removing a file or symlink that stands in its way.
 
-    One ``lstat`` a level, down to the first level missing: made for 10,000 entry
-    pages, each a folder of its own, this is part of every cold build.
+    Made for 10,000 entry pages, each a folder of its own, this is part of every
+    cold build: one ``mkdir`` a folder while nothing stands in the way.
     """
+    try:
+        os.mkdir(folder)  # noqa: PTH102 (a string, as above)
+    except FileNotFoundError:  # a level above is missing too
+        if folder == tree:
+            raise
+        _make_folder(tree, folder.rpartition("/")[0])
+        os.mkdir(folder)  # noqa: PTH102
+    except OSError:  # something is there already, or a file where a level above should be
+        _clear_way(Path(tree), Path(folder))
+
+
+def _clear_way(tree: Path, folder: Path) -> None:
+    """Make ``folder`` below ``tree``, removing each file or symlink in its way, level by
+    level from the top."""
     below = tree
     for part in folder.relative_to(tree).parts:
         below = below / part
