@@ -9,8 +9,9 @@ the configured base path. Reads the templates; writes nothing.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, MutableMapping
 from pathlib import Path
+from typing import Any
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, nodes
 from jinja2.compiler import CodeGenerator, Frame
@@ -80,6 +81,15 @@ class _PlainTextOutput(CodeGenerator):
 class _SiteEnvironment(Environment):
     code_generator_class = _PlainTextOutput
     escape_text = staticmethod(escape_text)
+
+    def make_globals(self, d: MutableMapping[str, Any] | None) -> MutableMapping[str, Any]:
+        """A template's globals as one plain dict, not Jinja's ``ChainMap``.
+
+        Every render copies them into its context: a ``ChainMap`` key by key, in Python,
+        which took 29,000 renders of the synthetic site 0.2 s. The site's globals are
+        all set before any template is loaded, as Jinja asks, so nothing is missed.
+        """
+        return {**self.globals, **(d or {})}
 
 
 def make_environment(templates: Path, config: SiteConfig) -> Environment:
