@@ -24,6 +24,7 @@ from urllib.parse import urljoin, urlsplit
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from jinja2 import Environment, FileSystemLoader
 from markupsafe import Markup, escape
 
 from readinglist.catalog.model import Catalog
@@ -398,6 +399,33 @@ def test_templates_escape_each_value_they_show_unless_told_not_to(tmp_path: Path
     # the globals from a plain dict: the speed these are for.
     assert "environment.escape_text(" in environment.compile(template, raw=True)
     assert type(environment.get_template("t.html").globals) is dict
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{% for v in values %}[{{ v }}]{% endfor %}",
+        "{{ text if number else markup }}|{{ text|e }}|{{ text|safe }}|{{ values|join(', ') }}",
+        "{% macro box() %}<{{ caller() }}>{% endmacro %}{% call box() %}{{ text }}{% endcall %}",
+        "{% filter upper %}{{ text }}{% endfilter %}|{{ '%s and %s'|format(text, markup) }}",
+        "{% set pair = [text, markup] %}{{ pair }}|{{ {'k': text} }}|{{ none }}|{{ 1.5 }}",
+        "{% autoescape false %}{{ text }}{% endautoescape %}{% autoescape true %}{{ text }}"
+        "{% endautoescape %}",
+        "{% include 'inc.html' %}|{% with v = text %}{{ v }}{% endwith %}",
+    ],
+)
+def test_templates_show_what_stock_jinja_shows(tmp_path: Path, template: str) -> None:
+    (tmp_path / "t.html").write_text(template)
+    (tmp_path / "inc.html").write_text("{{ text }}{{ markup }}")
+    values = {
+        "text": "<b>Tom & 'Jerry\"</b>",
+        "number": 7,
+        "markup": Markup("<i>ok</i>"),
+        "values": ["a<b", Markup("<br>"), 3, None],
+    }
+    ours = make_environment(tmp_path, SiteConfig()).get_template("t.html").render(values)
+    stock = Environment(loader=FileSystemLoader(tmp_path), autoescape=True)
+    assert ours == stock.get_template("t.html").render(values)
 
 
 def test_rendering_is_deterministic(catalog: Catalog) -> None:
