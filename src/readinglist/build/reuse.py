@@ -171,10 +171,8 @@ def _body_keys(entries: Sequence[Entry], state: BuildState) -> list[str]:
     made: Kept = {}
     keys: list[str] = []
     for entry in entries:
-        last = known.get(id(entry))
-        if last is not None and last[0] is entry:
-            key = last[2]
-        else:
+        key = _kept(known, entry, None)
+        if key is None:
             key = body_key(entry.summary) if entry.summary else ""
         made[id(entry)] = (entry, None, key)
         keys.append(key)
