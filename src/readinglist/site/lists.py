@@ -200,6 +200,7 @@ def new_pages(site: SiteWide, added: Sequence[Entry], views: Sequence[EntryView]
     config = site.config
     size = config.page_size
     count = page_count(len(added), size)
+    link = FeedLink(f"New in {config.title}", "new/feed.xml")
     for number in range(1, count + 1):
         start = (number - 1) * size
         chunk = zip(added[start : start + size], views[start : start + size], strict=True)
@@ -213,11 +214,10 @@ def new_pages(site: SiteWide, added: Sequence[Entry], views: Sequence[EntryView]
             "description": f"Entries as they joined {config.title}, newest first.",
             "days": days,
             "pager": where,
-            "feeds": (FeedLink(f"New in {config.title}", "new/feed.xml"),),
+            "feeds": (link,),
             "prev_url": where.prev_url,
             "next_url": where.next_url,
         }
         yield html_page(site, page_url("new/", number), "new.html", context)
-    link = FeedLink(f"New in {config.title}", "new/feed.xml")
     newest = _newest(site, added, views)
     yield _feed(site, link, "Entries as they join the list.", "new/", newest, _when_added)
