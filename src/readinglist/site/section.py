@@ -61,8 +61,8 @@ class Section(NamedTuple):
     """Some pages of a site, which ``plan(site, *inputs)`` makes from the site-wide
     settings and ``inputs`` alone: equal inputs give equal pages.
 
-    A named tuple, as a site has one for each of its entries: made in a third of
-    the time a frozen dataclass takes.
+    A named tuple, as a site has one for each tag, company, year and kind (640 at
+    10,000 entries): made in a third of the time a frozen dataclass takes.
     """
 
     key: str
