@@ -465,3 +465,42 @@ def test_the_collector_stays_off_if_it_was_off() -> None:
         assert not gc.isenabled()
     finally:
         gc.enable()
+
+
+def _sources(checked: Checked, memory: CheckMemory) -> dict[str, bytes]:
+    """Each entry's source, by slug."""
+    found = memory.sources(checked.catalog.entries)
+    return {entry.slug: found[id(entry)] for entry in checked.catalog.entries}
+
+
+@pytest.mark.parametrize("racy", [0, check_memory.RACY_NS], ids=["settled", "just written"])
+def test_an_entry_s_source_changes_with_its_file_its_vocabulary_or_the_day_alone(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, racy: int
+) -> None:
+    monkeypatch.setattr(check_memory, "RACY_NS", racy)
+    memory = CheckMemory()
+    first = _sources(check_folder(content, TODAY, memory=memory), memory)
+    assert len(first) == 7 and len(set(first.values())) == 7
+    assert _sources(check_folder(content, TODAY, memory=memory), memory) == first
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    loaded = CheckMemory.load(saved)  # as a new process finds it
+    assert _sources(check_folder(content, TODAY, memory=loaded), loaded) == first
+
+    edited = content / "entries" / "michelangelo.md"
+    edited.write_text(edited.read_text().replace("Meet", "Meat", 1))
+    again = _sources(check_folder(content, TODAY, memory=memory), memory)
+    assert {slug for slug in first if again[slug] != first[slug]} == {"michelangelo"}
+
+    tags = content / "tags.yml"
+    tags.write_text(tags.read_text().replace("name: Monitoring", "name: Model monitoring"))
+    renamed = _sources(check_folder(content, TODAY, memory=memory), memory)
+    assert not set(renamed.values()) & set(again.values())
+    tomorrow = TODAY + datetime.timedelta(days=1)
+    later = _sources(check_folder(content, tomorrow, memory=memory), memory)
+    assert not set(later.values()) & set(renamed.values())
+
+
+def test_an_entry_has_no_source_before_a_check_with_a_memory(content: Path) -> None:
+    checked = check_folder(content, TODAY)
+    assert CheckMemory().sources(checked.catalog.entries) == {}

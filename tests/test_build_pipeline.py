@@ -10,7 +10,7 @@ import pytest
 from markupsafe import escape
 
 from builds import TODAY, build_fixture, files_under
-from readinglist.build import pipeline, reuse
+from readinglist.build import entrywise, fingerprint, pipeline, reuse
 from readinglist.build.memory import CheckMemory
 from readinglist.build.state import BuildState
 from readinglist.catalog.check import check_content
@@ -301,6 +301,32 @@ def test_rendered_summaries_are_kept_and_used_again(
     assert "One more **sentence**." in rendered[0]
 
 
+def test_a_new_process_digests_no_view_and_finds_the_fingerprints_serve_found(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Each view stands in by what it is made from, in serve as in a new process."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    state = BuildState()
+    build_fixture(content, out, cache, state=state)
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
+    assert build_fixture(content, out, cache, state=state).rendered > 0
+    digested: list[str] = []
+    real = fingerprint._digest
+
+    def counting(memo: fingerprint.Memo, obj: object) -> bytes:
+        digested.append(type(obj).__name__)
+        return real(memo, obj)
+
+    monkeypatch.setattr(fingerprint, "_digest", counting)
+    # The folder beside the live site, a build behind, gets its changed pages copied.
+    assert build_fixture(content, out, cache).rendered == 0
+    again = build_fixture(content, out, cache)
+    assert (again.rendered, again.written) == (0, 0)
+    assert digested and "EntryView" not in digested
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
 def test_the_build_command_reports_pages_time_and_where_to_look(
     content: Path, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
@@ -384,7 +410,7 @@ def test_a_build_that_fails_while_a_helper_works_leaves_no_process_behind(
     def broken(*args: object) -> None:
         raise RuntimeError("a fault in readinglist")
 
-    monkeypatch.setattr(reuse, failing, broken)
+    monkeypatch.setattr(entrywise if failing == "views" else reuse, failing, broken)
     with pytest.raises(RuntimeError, match="a fault in readinglist"):
         build_fixture(content, tmp_path / "site", tmp_path / "cache", workers=2)
     assert _children() <= before

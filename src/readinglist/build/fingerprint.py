@@ -30,7 +30,9 @@ class Memo:
     """
 
     digests: dict[int, bytes] = dataclasses.field(default_factory=dict)
-    """Each dataclass instance's digest: a view is shown by many pages, and is large."""
+    """Each dataclass instance's digest: a view is shown by many pages, and is large.
+    Given for the entries' views, digested by what each is made from (see
+    :func:`readinglist.build.entrywise.views`)."""
     earlier: Mapping[object, bytes] = dataclasses.field(default_factory=dict)
     """Digests an earlier build worked out, by the (frozen, hashable) instance itself:
     an equal instance has the same digest, without being pickled again."""

@@ -12,15 +12,17 @@ file costs only the speed. The figures below were measured on the 10,000 entries
 from __future__ import annotations
 
 import datetime
+import hashlib
 import io
 import os
 import pickle
-from collections.abc import MutableMapping, Sequence
+from collections.abc import Iterable, MutableMapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from readinglist.catalog.fields import FileCheck
+from readinglist.catalog.model import Entry
 from readinglist.catalog.titles import similar_titles, title_keys
 from readinglist.catalog.vocabulary import Vocabulary
 from readinglist.problems import Problem
@@ -175,6 +177,36 @@ class CheckMemory:
         if self.vocabulary != vocabulary or self.today != today:
             self.vocabulary, self.today, self.files, self.stamps = vocabulary, today, {}, {}
         return self.files
+
+    def sources(self, entries: Iterable[Entry]) -> dict[int, bytes]:
+        """What each of ``entries`` (of the last check) was made from, as one digest, by
+        the entry's ``id``: the vocabulary files and the day it was checked against,
+        its file's path and its bytes.
+
+        The checker makes an entry from these alone (it is what this memory hands a
+        check back for), so two entries with one source are equal, in this process
+        or in another: what is made from an entry can be known by its source.
+        """
+        if self.read is None or self.today is None:
+            return {}
+        epoch = hashlib.sha256(self.read[0] + self.today.isoformat().encode()).digest()
+        stamps = self.stamps
+        hashes: dict[str, bytes] | None = None  # of the files not stamped, when asked
+        sources: dict[int, bytes] = {}
+        for entry in entries:
+            kept = stamps.get(entry.path)
+            if kept is not None:
+                digest = kept[1]
+            else:
+                if hashes is None:
+                    hashes = dict(self.files.keys())
+                found = hashes.get(entry.path)
+                if found is None:
+                    continue
+                digest = found
+            source = b"%b%b\0%b" % (epoch, entry.path.encode(), digest)
+            sources[id(entry)] = hashlib.sha256(source).digest()
+        return sources
 
     def remembered(self, path: str, stamped: Stamp) -> tuple[FileKey, FileCheck] | None:
         """The check of the file at ``path``, if it has the stamp it was read with."""

@@ -22,7 +22,7 @@ from pathlib import Path
 
 from jinja2 import Environment
 
-from readinglist.build import output, planning, reuse
+from readinglist.build import entrywise, output, planning, reuse
 from readinglist.build.checking import collector_paused
 from readinglist.build.fingerprint import site_version
 from readinglist.build.listing import Lister, Stamp
@@ -151,16 +151,19 @@ def _build(
             checked.problems, checked_files=checked.files, out=str(live), notes=tuple(cache.notes)
         )
     catalog = checked.catalog
+    version = site_version(templates, reuse.CODE, config)
     try:
         bodies, each = reuse.summaries(catalog, cache, state, workers)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
         try:
-            views = reuse.views(catalog, bodies, each, state)
+            views, keys = entrywise.views(catalog, bodies, each, state)
             rows = reuse.rows(catalog, each, state, workers)
         finally:
             near = related()  # waited for however this ends, as the titles are
         pages = planning.plan(catalog, config, near, views, rows, state)
-        counts = _write(live, pages, config, templates, cache, state, workers, search, beside)
+        prints = reuse.page_prints(version, pages, views, keys, state, workers)
+        renderer = reuse.renderer(version, templates, config, state)
+        counts = _write(live, pages, prints, renderer, cache, state, workers, search, beside)
     finally:
         # However the build ends, the memory's writing (which never raises) and the
         # titles are waited for: no process is left behind.
@@ -203,17 +206,16 @@ class _Todo:
 def _write(
     live: Path,
     pages: Sequence[Page],
-    config: SiteConfig,
-    templates: Path,
+    prints: dict[str, str],
+    renderer: tuple[Environment, Mapping[str, bytes]],
     cache: Cache,
     state: BuildState,
     workers: int,
     search: bool,
     beside: Lister,
 ) -> _Counts:
-    """Bring the folder beside the live site up to this build, then swap the two."""
-    version = site_version(templates, reuse.CODE, config)
-    prints = reuse.page_prints(version, pages, state, workers)
+    """Bring the folder beside the live site up to the pages (with their fingerprints),
+    rendered with ``renderer`` (see :func:`reuse.renderer`); then swap the two."""
     built = output.next_folder(live)
     live_id = folder_id(live)
     todo, found = _sort_out(live, built, pages, prints, cache, state, live_id, beside)
@@ -226,7 +228,7 @@ def _write(
     stale = (found.files.keys() - prints.keys()) | (set(found.folders) - places)
     output.remove_stale(built, sorted(stale))
     manifest: dict[str, Recorded] = dict(todo.kept)
-    environment, copied_files = reuse.renderer(version, templates, config, state)
+    environment, copied_files = renderer
     # The copies go first, to the other processes. This one takes pages from the back:
     # the exports (each as long as hundreds of pages) and the pages that share
     # entries' fragments, rendered once here.

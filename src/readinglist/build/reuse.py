@@ -4,10 +4,11 @@ Each function here is one step of :mod:`readinglist.build.pipeline`, with what i
 keeps in a :class:`BuildState` (and the cache folder) and what that gains: the
 checker's memory (only edited entry files are opened and checked), rendered
 summaries (Markdown is most of a cold build's rendering), related entries,
-each entry's view and export lines (kept as the same objects while the entry
-is), the compiled templates, and page fingerprints, kept in one process while
-a page's context is unchanged. The plan is kept section by section in
-:mod:`readinglist.build.planning`. Some steps hand work to another process and
+each entry's export lines (kept as the same objects while the entry is), the
+compiled templates, and page
+fingerprints, kept in one process while a page's context is unchanged. The
+entries' views are kept in :mod:`readinglist.build.entrywise`, the plan
+section by section in :mod:`readinglist.build.planning`. Some steps hand work to another process and
 give a function that waits for it: the near-duplicate titles and the related
 entries of a cold build, and the writing of the checker's memory.
 """
@@ -19,11 +20,11 @@ import functools
 import hashlib
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
-from typing import Any
 
 from jinja2 import Environment
 
 from readinglist.build.checking import CheckMemory, check_folder
+from readinglist.build.entrywise import Kept, body_keys, made_before
 from readinglist.build.fingerprint import Memo, page_fingerprint
 from readinglist.build.state import BuildState, Cache
 from readinglist.build.workers import Forked, ForkFailed, spread
@@ -33,9 +34,9 @@ from readinglist.config import SiteConfig
 from readinglist.site.exports import EntryRows, entry_rows
 from readinglist.site.markup import renderer_version
 from readinglist.site.related import related_inputs, related_of
-from readinglist.site.render import body_key, make_environment, read_copied_files, render_bodies
+from readinglist.site.render import make_environment, read_copied_files, render_bodies
 from readinglist.site.section import Page
-from readinglist.site.views import EntryView, Terms, entry_views, view_of
+from readinglist.site.views import EntryView
 
 CODE = Path(__file__).resolve().parent.parent
 """The generator's own code."""
@@ -147,7 +148,7 @@ def summaries(
         state.summaries_version = version
     known = state.summaries
     entries = catalog.entries
-    keys = _body_keys(entries, state)
+    keys = body_keys(entries, state)
     missing = {k: e.summary for k, e in zip(keys, entries, strict=True) if k and k not in known}
     if missing:
         known.update(spread(_render_summaries, sorted(missing.values()), workers, PARALLEL))
@@ -159,25 +160,6 @@ def summaries(
         cache.write("summaries.marshal", (version, state.summaries))
     bodies = state.summaries
     return bodies, [bodies[key] if key else "" for key in keys]
-
-
-def _body_keys(entries: Sequence[Entry], state: BuildState) -> list[str]:
-    """Each entry's body key, empty for no summary: in ``serve``, kept for an entry that
-    is the same object as at the last save, which spares hashing 10,000 summaries
-    (0.015 s of a save)."""
-    if not state.again:
-        return [body_key(e.summary) if e.summary else "" for e in entries]
-    known = state.body_keys
-    made: Kept = {}
-    keys: list[str] = []
-    for entry in entries:
-        key = _kept(known, entry, None)
-        if key is None:
-            key = body_key(entry.summary) if entry.summary else ""
-        made[id(entry)] = (entry, None, key)
-        keys.append(key)
-    state.body_keys = made
-    return keys
 
 
 def related(
@@ -217,54 +199,6 @@ def related(
     return found
 
 
-def views(
-    catalog: Catalog, bodies: Mapping[str, str], each: Sequence[str], state: BuildState
-) -> dict[str, EntryView]:
-    """Every entry's view: made again only for an entry, summary or vocabulary that changed.
-
-    ``bodies`` and ``each`` are what :func:`summaries` gives. A view is made by
-    :func:`view_of` from an entry, its rendered summary and the vocabulary's terms
-    alone, so the last build's view for the same three is this build's, the very
-    same object. For a save in ``serve`` at 10,000 entries this spares making
-    10,000 views (about 0.1 s), and what a page receives is then mostly the
-    objects it received last time, which the page fingerprints compare
-    quickly (see :func:`page_prints`).
-    """
-    if not state.again:
-        return entry_views(catalog, bodies)
-    terms = Terms.of(catalog)
-    known: Kept = state.views if state.terms == terms else {}
-    made: Kept = {}
-    views: dict[str, EntryView] = {}
-    for entry, body in zip(catalog.entries, each, strict=True):
-        view = _kept(known, entry, body)
-        if view is None:
-            view = view_of(entry, terms, body)
-        made[id(entry)] = (entry, body, view)
-        views[entry.slug] = view
-    state.terms, state.views = terms, made
-    return views
-
-
-Kept = dict[int, tuple[Entry, object, Any]]
-"""What was made for each entry, by the entry's ``id``: the entry itself (which keeps
-the ``id`` from being used again), what else it was made from, and what was made."""
-
-
-def _kept(known: Kept, entry: Entry, inputs: object) -> Any | None:
-    """What the last build made for this very entry from equal other inputs, if anything.
-
-    Unchanged entry files give the same entry objects from one check to the next
-    (the checker's memory keeps them), so no entry need be hashed or compared: that
-    cost 0.06 s of a save at 10,000 entries. An entry that is another object is made
-    again, which costs about as much as comparing it would.
-    """
-    last = known.get(id(entry))
-    if last is None or last[0] is not entry:
-        return None
-    return last[2] if last[1] is inputs or last[1] == inputs else None
-
-
 def rows(
     catalog: Catalog, each: Sequence[str], state: BuildState, workers: int
 ) -> dict[str, EntryRows] | None:
@@ -285,7 +219,7 @@ def rows(
     missing: list[tuple[Entry, tuple[Company | None, str]]] = []
     for entry, body in zip(catalog.entries, each, strict=True):
         inputs = (companies.get(entry.company or ""), body)
-        found = _kept(state.rows, entry, inputs)
+        found = made_before(state.rows, entry, inputs)
         if found is None:
             missing.append((entry, inputs))
         made[id(entry)] = (entry, inputs, found)
@@ -322,10 +256,16 @@ def renderer(
 
 
 def page_prints(
-    version: str, pages: Sequence[Page], state: BuildState, workers: int
+    version: str,
+    pages: Sequence[Page],
+    views: Mapping[str, EntryView],
+    keys: Mapping[str, bytes],
+    state: BuildState,
+    workers: int,
 ) -> dict[str, str]:
     """Each page's fingerprint: kept from the last build in this process when the page's
-    context is equal to the one it had, worked out afresh otherwise.
+    context is equal to the one it had, worked out afresh otherwise, each view in it
+    standing in by what it is made from (``keys``, as :func:`views` gives them).
 
     For a save in ``serve`` at 10,000 entries this spares fingerprinting all but
     the few pages an edit touches. Equal values render alike within one version
@@ -343,7 +283,8 @@ def page_prints(
             prints[page.path] = known[1]
         else:
             fresh.append(page)
-    memo = Memo(earlier=state.digests, keep=state.again)
+    stand_ins = {id(views[slug]): key for slug, key in keys.items()}
+    memo = Memo(digests=stand_ins, earlier=state.digests, keep=state.again)
     prints.update(spread(functools.partial(_fingerprints, version, memo), fresh, workers, PARALLEL))
     if state.again:
         state.digests = memo.kept

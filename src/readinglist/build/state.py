@@ -58,9 +58,9 @@ class BuildState:
     terms: Any = None
     """The vocabulary's terms the last build's views were made with."""
     views: dict[Any, Any] = field(default_factory=dict)
-    """The last build's entry views by what each was made from (the entry and its
-    rendered summary), for the ``terms``: unchanged entries keep one view object
-    from build to build."""
+    """The last build's entry views, each with the digest of what it was made from,
+    by the entry and its rendered summary, for the ``terms``: unchanged entries keep
+    one view object from build to build."""
     rows: dict[Any, Any] = field(default_factory=dict)
     """The last build's export lines by what each was made from."""
     renderer: Any = None

@@ -215,6 +215,12 @@ def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryV
     that fingerprints what pages show looks at each shared object once.
     """
     terms = Terms.of(catalog)
+    shown = shared_dates()
+    return {e.slug: view_of(e, terms, body_of(e, bodies), shown) for e in catalog.entries}
+
+
+def shared_dates() -> Callable[[PublicationDate | datetime.date], ShownDate]:
+    """:func:`shown_date`, each day's made once and shared by all the views it is given to."""
     dates: dict[PublicationDate | datetime.date, ShownDate] = {}
 
     def shown(day: PublicationDate | datetime.date) -> ShownDate:
@@ -223,7 +229,7 @@ def entry_views(catalog: Catalog, bodies: Mapping[str, str]) -> dict[str, EntryV
             found = dates[day] = shown_date(day)
         return found
 
-    return {e.slug: view_of(e, terms, body_of(e, bodies), shown) for e in catalog.entries}
+    return shown
 
 
 def view_of(
