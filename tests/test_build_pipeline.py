@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import marshal
 import re
 import shutil
 from pathlib import Path
+from typing import Any
 
 import pytest
 from markupsafe import escape
@@ -12,11 +14,13 @@ from markupsafe import escape
 from builds import TODAY, build_fixture, files_under
 from readinglist.build import entrywise, fingerprint, pipeline, reuse
 from readinglist.build.memory import CheckMemory
-from readinglist.build.state import BuildState
+from readinglist.build.state import FORMAT, BuildState
 from readinglist.catalog.check import check_content
+from readinglist.catalog.model import Entry
 from readinglist.cli import main
 from readinglist.config import SiteConfig
-from readinglist.site import render
+from readinglist.site import exports, render
+from readinglist.site.exports import EntryRows
 from readinglist.site.render import DEFAULT_TEMPLATES, render_site
 
 
@@ -299,6 +303,62 @@ def test_rendered_summaries_are_kept_and_used_again(
     build_fixture(content, tmp_path / "again", cache)
     assert len(rendered) == 1
     assert "One more **sentence**." in rendered[0]
+
+
+def test_export_lines_are_kept_for_the_next_process_by_what_they_are_made_from(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    made: list[str] = []
+    real = exports.entry_rows
+
+    def counting(entry: Entry, *inputs: Any) -> EntryRows:
+        made.append(entry.slug)
+        return real(entry, *inputs)
+
+    monkeypatch.setattr(reuse, "entry_rows", counting)
+    build_fixture(content, out, cache)
+    assert len(made) == 7
+    build_fixture(content, out, cache)
+    assert len(made) == 7  # a new process made none
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
+    build_fixture(content, out, cache)
+    assert made[7:] == ["michelangelo"]
+    assert files_under(out) == fresh_site(content, tmp_path)
+    companies = content / "companies.yml"
+    companies.write_text(companies.read_text().replace("name: Uber", "name: Uber Technologies"))
+    build_fixture(content, out, cache)
+    assert len(made) == 15  # another vocabulary: every line made again
+    assert "Uber Technologies" in (out / "list.md").read_text()
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [b"not marshal data", None, ("another version", {}), {b"key": ("one string",)}],
+    ids=["bytes", "a folder", "another version", "lines of another shape"],
+)
+def test_damaged_export_lines_in_the_cache_cost_only_the_speed(
+    content: Path, tmp_path: Path, damage: object
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    stored = cache / "build" / "rows.marshal"
+    version, lines = marshal.loads(stored.read_bytes())[1]
+    stored.unlink()
+    if damage is None:
+        stored.mkdir()
+    elif isinstance(damage, bytes):
+        stored.write_bytes(damage)
+    elif isinstance(damage, dict):
+        stored.write_bytes(marshal.dumps((FORMAT, (version, {**lines, **damage}))))
+    else:
+        stored.write_bytes(marshal.dumps((FORMAT, damage)))  # type: ignore[arg-type]
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
+    assert build_fixture(content, out, cache).ok
+    assert files_under(out) == fresh_site(content, tmp_path)
 
 
 def test_a_new_process_digests_no_view_and_finds_the_fingerprints_serve_found(

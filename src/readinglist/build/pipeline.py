@@ -157,7 +157,7 @@ def _build(
         related = reuse.related(catalog, config.related_count, cache, state, workers)
         try:
             views, keys = entrywise.views(catalog, bodies, each, state)
-            rows = reuse.rows(catalog, each, state, workers)
+            rows = reuse.rows(catalog, each, keys, version, cache, state, workers)
         finally:
             near = related()  # waited for however this ends, as the titles are
         pages = planning.plan(catalog, config, near, views, rows, state)

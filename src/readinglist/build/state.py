@@ -1,12 +1,14 @@
 """What a build keeps for the next one: in memory for ``serve``, in the cache folder otherwise.
 
-Three things are kept, each because a user feels it: the rendered summaries
+What is kept is kept because a user feels it: the rendered summaries
 (Markdown is most of a cold build's rendering: a build that finds them renders
 10,000 summaries in no time instead of about a second), each output folder's
 manifest (what every file was rendered from and its stamp once written, so only
 pages whose inputs changed, or whose files were changed since, are rendered and
-written), and what the checker learnt (so a rebuild reads and
-checks only the entry files that changed). Everything on disk is plain data,
+written), what the checker learnt (so a rebuild reads and checks only the entry
+files that changed), and the related entries and the entries' lines in the
+exports, which a new process would otherwise work out for every entry (0.1 and
+0.2 s at 10,000 entries). Everything on disk is plain data,
 written to a temporary file and renamed into place. A cache that is damaged,
 from another version, unreadable or not a folder at all is set aside with one
 warning, and the build goes on as if there were none.
