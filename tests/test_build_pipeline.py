@@ -305,10 +305,12 @@ def test_rendered_summaries_are_kept_and_used_again(
     assert "One more **sentence**." in rendered[0]
 
 
-def test_export_lines_are_kept_for_the_next_process_by_what_they_are_made_from(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+@pytest.mark.parametrize("process", ["same process", "new process"])
+def test_export_lines_are_kept_for_the_next_build_by_what_they_are_made_from(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: str
 ) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
+    state = BuildState() if process == "same process" else None
     made: list[str] = []
     real = exports.entry_rows
 
@@ -317,18 +319,18 @@ def test_export_lines_are_kept_for_the_next_process_by_what_they_are_made_from(
         return real(entry, *inputs)
 
     monkeypatch.setattr(reuse, "entry_rows", counting)
-    build_fixture(content, out, cache)
+    build_fixture(content, out, cache, state=state)
     assert len(made) == 7
-    build_fixture(content, out, cache)
-    assert len(made) == 7  # a new process made none
+    build_fixture(content, out, cache, state=state)
+    assert len(made) == 7  # nothing changed: none made
     entry = content / "entries" / "michelangelo.md"
     entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
-    build_fixture(content, out, cache)
+    build_fixture(content, out, cache, state=state)
     assert made[7:] == ["michelangelo"]
     assert files_under(out) == fresh_site(content, tmp_path)
     companies = content / "companies.yml"
     companies.write_text(companies.read_text().replace("name: Uber", "name: Uber Technologies"))
-    build_fixture(content, out, cache)
+    build_fixture(content, out, cache, state=state)
     assert len(made) == 15  # another vocabulary: every line made again
     assert "Uber Technologies" in (out / "list.md").read_text()
     assert files_under(out) == fresh_site(content, tmp_path)

@@ -26,7 +26,7 @@ from typing import Any
 from jinja2 import Environment
 
 from readinglist.build.checking import CheckMemory, check_folder
-from readinglist.build.entrywise import Kept, body_keys, made_before
+from readinglist.build.entrywise import body_keys
 from readinglist.build.fingerprint import Memo, page_fingerprint
 from readinglist.build.state import BuildState, Cache
 from readinglist.build.workers import Forked, ForkFailed, spread
@@ -210,13 +210,13 @@ def rows(
     state: BuildState,
     workers: int,
 ) -> dict[str, EntryRows] | None:
-    """Every entry's lines in the exports: made again only for an entry, company or
-    summary that changed; the rest kept from the last build in this process, or, in
-    the first build of a process, from the cache, by what they are made from
-    (``keys``, as :func:`views` gives them).
+    """Every entry's lines in the exports, by slug: kept by what each is made from
+    (``keys``, as :func:`readinglist.build.entrywise.views` gives them), in memory
+    from one build to the next in a process, and in the cache for the next process.
 
-    Each line is made by :func:`entry_rows` from those three alone. ``catalog.json``
-    and ``list.md`` list every entry, so without this every build at 10,000 entries
+    Each entry's lines are made by :func:`entry_rows` from the entry, its company
+    and its summary rendered (``each``), which its key covers. ``catalog.json`` and
+    ``list.md`` list every entry, so without this every build at 10,000 entries
     would make 20,000 lines again (0.2 s of a new process, 0.3 s of a save in
     ``serve``) to change one or two. Many new lines are made in the worker
     processes. A build nothing will look at again gets None: its exports make
@@ -224,40 +224,39 @@ def rows(
     """
     if not state.remember:
         return None
-    companies = catalog.companies
-    stored = {} if state.rows else _stored_rows(cache, version)
-    made: Kept = {}
-    missing: list[tuple[Entry, tuple[Company | None, str]]] = []
+    first = state.rows_version != version  # in this process, for this version
+    known = _stored_rows(cache, version) if first else state.rows
+    lines: dict[str, EntryRows] = {}
+    kept: dict[bytes, EntryRows] = {}
+    missing: list[tuple[Entry, str]] = []
     for entry, body in zip(catalog.entries, each, strict=True):
-        inputs = (companies.get(entry.company or ""), body)
-        found = made_before(state.rows, entry, inputs)
-        if found is None:
-            texts = stored.get(keys.get(entry.slug, b""))
-            if texts is None:
-                missing.append((entry, inputs))
-            else:
-                found = EntryRows(*texts)
-        made[id(entry)] = (entry, inputs, found)
-    for position, lines in spread(_entry_rows, list(enumerate(missing)), workers, PARALLEL):
-        entry, inputs = missing[position]
-        made[id(entry)] = (entry, inputs, lines)
-    every = {entry.slug: made[id(entry)][2] for entry in catalog.entries}
-    if not state.rows and (missing or len(stored) != len(every)):
-        kept = {keys[s]: (r.json, r.markdown) for s, r in every.items() if s in keys}
-        cache.write("rows.marshal", (version, kept))
-    if state.again:
-        state.rows = made
-    return every
+        key = keys.get(entry.slug)
+        found = known.get(key) if key is not None else None
+        if found is None or key is None:
+            missing.append((entry, body))
+        else:
+            lines[entry.slug] = kept[key] = found
+    companies = catalog.companies
+    made = [(entry, (companies.get(entry.company or ""), body)) for entry, body in missing]
+    for position, made_lines in spread(_entry_rows, list(enumerate(made)), workers, PARALLEL):
+        slug = missing[position][0].slug
+        lines[slug] = made_lines
+        if slug in keys:
+            kept[keys[slug]] = made_lines
+    if first and (missing or len(known) != len(kept)):
+        cache.write("rows.marshal", (version, {k: (r.json, r.markdown) for k, r in kept.items()}))
+    state.rows, state.rows_version = kept, version
+    return {entry.slug: lines[entry.slug] for entry in catalog.entries}
 
 
-def _stored_rows(cache: Cache, version: str) -> dict[bytes, tuple[str, str]]:
-    """The entries' lines the last build of another process kept, by what each is made
-    from: worth the reading, as 14 MB of them at 10,000 entries are read in 0.02 s."""
+def _stored_rows(cache: Cache, version: str) -> dict[bytes, EntryRows]:
+    """The entries' lines another process kept, by what each is made from: worth the
+    reading, as 14 MB of them at 10,000 entries are read in 0.02 s."""
     stored = cache.read("rows.marshal")
     if isinstance(stored, tuple) and len(stored) == 2 and stored[0] == version:
         kept = stored[1]
         if isinstance(kept, dict) and _pairs_of_text(kept.values()):
-            return kept
+            return {key: EntryRows(*texts) for key, texts in kept.items()}
     return {}
 
 

@@ -63,8 +63,11 @@ class BuildState:
     """The last build's entry views, each with the digest of what it was made from,
     by the entry and its rendered summary, for the ``terms``: unchanged entries keep
     one view object from build to build."""
-    rows: dict[Any, Any] = field(default_factory=dict)
-    """The last build's export lines by what each was made from."""
+    rows: dict[bytes, Any] = field(default_factory=dict)
+    """The last build's export lines by the digest of what each was made from, for
+    ``rows_version``."""
+    rows_version: str = ""
+    """The site's version the ``rows`` were made for."""
     renderer: Any = None
     """(site version, Jinja environment, copied files) of the last build."""
     digests: dict[Any, bytes] = field(default_factory=dict)
