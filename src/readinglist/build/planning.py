@@ -25,6 +25,11 @@ Planned = tuple[Callable[..., Any], tuple[Any, ...], tuple[Page, ...]]
 """A section as the last build planned it: its plan, its inputs and its pages."""
 
 
+PlannedFrom = dict[str, tuple[str, tuple[Any, ...]]]
+"""For each page of a section of one page per item, by path: the name of the function
+that planned it and the item it planned it from."""
+
+
 def plan(
     catalog: Catalog,
     config: SiteConfig,
@@ -32,14 +37,16 @@ def plan(
     views: Mapping[str, EntryView],
     rows: Mapping[str, EntryRows] | None,
     state: BuildState,
-) -> list[Page]:
+) -> tuple[list[Page], PlannedFrom]:
     """Every output file of the site, as :func:`~readinglist.site.pages.plan_site` plans
-    them (but in the order of its sections): a section whose inputs are equal to
-    the last build's in this process keeps the pages it planned then."""
+    them (but in the order of its sections), and what each page of a section of one
+    page per item was planned from: a section whose inputs are equal to the last
+    build's in this process keeps the pages it planned then."""
     site = SiteWide.of(config)
     known = state.sections if state.again and state.site == site else {}
     kept: dict[str, Planned] = {}
     pages: list[Page] = []
+    planned_from: PlannedFrom = {}
     for part in sections(catalog, related, views, rows):
         last = known.get(part.key)
         if last is not None and last[0] is not part.plan:
@@ -47,6 +54,9 @@ def plan(
         if isinstance(part, EachPage):
             made = _each_page(site, part, last)
             kept[part.key] = (part.plan, part.items, made)
+            name = f"{part.plan.__module__}.{part.plan.__qualname__}"
+            for page, item in zip(made, part.items, strict=True):
+                planned_from[page.path] = (name, item)
         else:
             if last is not None and last[1] == part.inputs:
                 made = last[2]
@@ -57,7 +67,7 @@ def plan(
     if state.again:
         state.site, state.sections = site, kept
     pages += closing_pages(catalog, site, pages)
-    return pages
+    return pages, planned_from
 
 
 def _each_page(site: SiteWide, part: EachPage, last: Planned | None) -> tuple[Page, ...]:

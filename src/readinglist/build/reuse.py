@@ -27,7 +27,8 @@ from jinja2 import Environment
 
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.entrywise import body_keys
-from readinglist.build.fingerprint import Memo, page_fingerprint
+from readinglist.build.fingerprint import Memo, page_fingerprint, planned_fingerprint
+from readinglist.build.planning import PlannedFrom
 from readinglist.build.state import BuildState, Cache
 from readinglist.build.workers import Forked, ForkFailed, spread
 from readinglist.catalog.check import Checked, near_duplicate_titles, titles_checked
@@ -296,14 +297,17 @@ def renderer(
 def page_prints(
     version: str,
     pages: Sequence[Page],
+    planned_from: PlannedFrom,
     views: Mapping[str, EntryView],
     keys: Mapping[str, bytes],
     state: BuildState,
     workers: int,
 ) -> dict[str, str]:
     """Each page's fingerprint: kept from the last build in this process when the page's
-    context is equal to the one it had, worked out afresh otherwise, each view in it
-    standing in by what it is made from (``keys``, as :func:`views` gives them).
+    context is equal to the one it had, worked out afresh otherwise, from what it was
+    planned from when it is a section's page for one item (``planned_from``), else
+    from its context. Each view stands in by what it is made from (``keys``, as
+    :func:`readinglist.build.entrywise.views` gives them).
 
     For a save in ``serve`` at 10,000 entries this spares fingerprinting all but
     the few pages an edit touches. Equal values render alike within one version
@@ -323,7 +327,8 @@ def page_prints(
             fresh.append(page)
     stand_ins = {id(views[slug]): key for slug, key in keys.items()}
     memo = Memo(digests=stand_ins, earlier=state.digests, keep=state.again)
-    prints.update(spread(functools.partial(_fingerprints, version, memo), fresh, workers, PARALLEL))
+    work = functools.partial(_fingerprints, version, planned_from, memo)
+    prints.update(spread(work, fresh, workers, PARALLEL))
     if state.again:
         state.digests = memo.kept
         state.pages_version = version
@@ -337,6 +342,15 @@ def _alike(known: Page, page: Page) -> bool:
     )
 
 
-def _fingerprints(version: str, memo: Memo, pages: list[Page]) -> list[tuple[str, str]]:
+def _fingerprints(
+    version: str, planned_from: PlannedFrom, memo: Memo, pages: list[Page]
+) -> list[tuple[str, str]]:
     """Each page's fingerprint (in any process), each view digested once."""
-    return [(p.path, page_fingerprint(version, p.template, p.context, memo)) for p in pages]
+    prints: list[tuple[str, str]] = []
+    for page in pages:
+        source = planned_from.get(page.path)
+        if source is None:
+            prints.append((page.path, page_fingerprint(version, page.template, page.context, memo)))
+        else:
+            prints.append((page.path, planned_fingerprint(version, *source, memo)))
+    return prints
