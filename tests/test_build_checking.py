@@ -18,13 +18,14 @@ import shutil
 import time
 import weakref
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from readinglist.build import checking
 from readinglist.build import memory as check_memory
 from readinglist.build.checking import CheckMemory, TitleMemory, check_folder, collector_paused
-from readinglist.catalog import fields, read, vocabulary
+from readinglist.catalog import fields, frontmatter, read, vocabulary
 from readinglist.catalog.check import Checked, check_content
 from readinglist.catalog.frontmatter import MAX_ENTRY_BYTES
 from readinglist.catalog.titles import similar_titles
@@ -230,10 +231,22 @@ def test_vocabularies_are_made_again_only_when_their_files_read_otherwise(
         return real(raw)
 
     monkeypatch.setattr(checking, "read_vocabulary", counted)
+    parsed: list[str] = []
+    real_parse = frontmatter.parse_yaml
+
+    def parse_counted(text: str, path: str, *args: Any) -> Any:
+        parsed.append(path)
+        return real_parse(text, path, *args)
+
+    monkeypatch.setattr(read, "parse_yaml", parse_counted)
     memory = CheckMemory()
     for _ in range(3):
         assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
     assert len(made) == 1
+    assert len(parsed) == 2 + 3 * 2  # in the memory's first check, and each check_content
+    del parsed[:]
+    assert check_folder(content, TODAY, memory=memory).ok
+    assert parsed == []  # the files' bytes are all that is read
     # A line added above moves every tag a line down: the problems must say so.
     tags = content / "tags.yml"
     tags.write_text("# the topics\n" + tags.read_text().replace("name: Monitoring", "name: "))
@@ -243,6 +256,31 @@ def test_vocabularies_are_made_again_only_when_their_files_read_otherwise(
     tags.write_text("\n" + tags.read_text())
     assert check_folder(content, TODAY, memory=memory) == check_content(content, TODAY)
     assert len(made) == 3
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["companies.yml is not YAML: [", "a link outside", "no tags.yml"],
+)
+def test_problems_in_reading_the_vocabularies_are_reported_by_every_check(
+    content: Path, tmp_path: Path, damage: str
+) -> None:
+    if damage == "a link outside":
+        (tmp_path / "elsewhere.yml").write_text("mlops:\n  name: MLOps\n")
+        (content / "companies.yml").unlink()
+        (content / "companies.yml").symlink_to(tmp_path / "elsewhere.yml")
+    elif damage == "no tags.yml":
+        (content / "tags.yml").unlink()
+    else:
+        (content / "companies.yml").write_text(damage)
+    fresh = check_content(content, TODAY)
+    assert not fresh.ok
+    memory = CheckMemory()
+    assert check_folder(content, TODAY, memory=memory) == fresh
+    assert check_folder(content, TODAY, memory=memory) == fresh
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    assert check_folder(content, TODAY, memory=CheckMemory.load(saved)) == fresh
 
 
 def test_a_saved_memory_serves_the_next_process(

@@ -27,11 +27,12 @@ from readinglist.catalog.titles import similar_titles, title_keys
 from readinglist.catalog.vocabulary import Vocabulary
 from readinglist.problems import Problem
 
-MEMORY_FORMAT = "readinglist check memory 5"
+MEMORY_FORMAT = "readinglist check memory 6"
 """Written first in a saved memory; a file without it is some other file. Raised when the
 checked data changes shape (2: an entry's date is a PublicationDate or None; 3: each
 file's stamp is kept; 4: what the vocabularies were read from is kept; 5: so are the
-titles' blocking keys)."""
+titles' blocking keys; 6: the vocabularies are kept by their files' bytes, with the
+problems of reading them)."""
 
 FileKey = tuple[str, bytes]
 """An entry file's path and the SHA-256 of its bytes."""
@@ -163,8 +164,8 @@ class CheckMemory:
     """By path, the stamp a settled file was read with and the SHA-256 of its bytes."""
     titles: TitleMemory = field(default_factory=TitleMemory)
     read: tuple[bytes, Vocabulary, tuple[Problem, ...]] | None = None
-    """The vocabulary files as last read (pickled whole, lines and all), the
-    vocabulary made from them and the problems found in them."""
+    """The vocabulary files as last read (their bytes, pickled), the vocabulary made
+    from them and the problems found in reading and in them."""
 
     def vocabulary_of(self, read_from: bytes) -> tuple[Vocabulary, list[Problem]] | None:
         """The vocabulary made from exactly these vocabulary files, and its problems."""

@@ -31,10 +31,12 @@ __all__ = [
     "EntryFile",
     "RawContent",
     "RawEntry",
+    "VocabularyFiles",
     "decode",
     "load_content",
     "parse_entry",
     "read_content",
+    "read_vocabulary_files",
 ]
 """``decode`` and ``parse_entry`` too: authoring reads single entry files through this module."""
 
@@ -106,8 +108,29 @@ def _read_limited(path: str, limit: int) -> tuple[bytes | None, list[Problem]]:
     return b"".join(chunks), []
 
 
-def _load_vocabulary(root: Path, name: str, required: bool) -> tuple[Any, list[Problem]]:
-    """``tags.yml`` or ``companies.yml`` parsed; None when it cannot be read."""
+VocabularyFile = tuple[bytes | None, tuple[Problem, ...]]
+"""A vocabulary file's bytes, or None with why it cannot be read (None and no problem:
+an optional file that is not there)."""
+
+
+@dataclass(frozen=True)
+class VocabularyFiles:
+    """Both vocabulary files as read, not parsed yet: all the vocabularies are made from."""
+
+    tags: VocabularyFile
+    companies: VocabularyFile
+
+
+def read_vocabulary_files(content_dir: str | os.PathLike[str]) -> VocabularyFiles:
+    """``tags.yml`` and ``companies.yml`` below ``content_dir``, read but not parsed."""
+    root = Path(content_dir)
+    return VocabularyFiles(
+        _vocabulary_bytes(root, TAGS_FILE, required=True),
+        _vocabulary_bytes(root, COMPANIES_FILE, required=False),
+    )
+
+
+def _vocabulary_bytes(root: Path, name: str, required: bool) -> VocabularyFile:
     path = root / name
     display = str(path)
     if not path.exists() and not path.is_symlink():
@@ -115,16 +138,22 @@ def _load_vocabulary(root: Path, name: str, required: bool) -> tuple[Any, list[P
             problem = Problem(
                 display, 1, "file", "is missing", f"create {name}; see CONTRIBUTING.md"
             )
-            return None, [problem]
-        return LineDict(), []
+            return None, (problem,)
+        return None, ()
     if not _inside(path, root.resolve()):
-        return None, [_outside(display)]
+        return None, (_outside(display),)
     data, problems = _read_limited(display, MAX_VOCABULARY_BYTES)
+    return data, tuple(problems)
+
+
+def _parse_vocabulary(read: VocabularyFile, display: str, name: str) -> tuple[Any, list[Problem]]:
+    """A vocabulary file parsed; None when it cannot be read, empty when it is not there."""
+    data, problems = read
     if data is None:
-        return None, problems
-    text, problems = decode(data, display)
+        return (None if problems else LineDict()), list(problems)
+    text, found = decode(data, display)
     if text is None:
-        return None, problems
+        return None, found
     return parse_yaml(text, display, 1, name)
 
 
@@ -159,21 +188,26 @@ def read_content(
     share: tuple[int, int] = (0, 1),
     vocabularies: bool = True,
     entries: bool = True,
+    read: VocabularyFiles | None = None,
 ) -> RawContent:
     """Read both vocabularies and every entry file's bytes below ``content_dir``.
 
     ``share=(k, n)`` reads only the k-th of n consecutive runs of entry files (in name
     order), so n processes can read one folder together. ``vocabularies=False`` leaves
-    the vocabularies unread, for a caller that has them; ``entries=False`` leaves the
-    entries folder unread.
+    the vocabularies unread, for a caller that has them; ``read`` are the vocabulary
+    files, for a caller that read them already; ``entries=False`` leaves the entries
+    folder unread.
     """
     root = Path(content_dir)
     problems: list[Problem] = []
     tags = companies = None
     if vocabularies:
-        tags, found = _load_vocabulary(root, TAGS_FILE, required=True)
+        files = read if read is not None else read_vocabulary_files(root)
+        tags, found = _parse_vocabulary(files.tags, str(root / TAGS_FILE), TAGS_FILE)
         problems += found
-        companies, found = _load_vocabulary(root, COMPANIES_FILE, required=False)
+        companies, found = _parse_vocabulary(
+            files.companies, str(root / COMPANIES_FILE), COMPANIES_FILE
+        )
         problems += found
     items: list[os.DirEntry[str]] = []
     if entries:
