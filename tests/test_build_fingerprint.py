@@ -133,3 +133,15 @@ def test_an_item_with_other_values_is_digested_whole() -> None:
     assert planned((view,), known) != planned_fingerprint(
         "v2", "entry", (view,), Memo(digests=dict(known))
     )
+
+
+def test_equal_contexts_share_a_fingerprint_however_they_share_objects() -> None:
+    """A build in serve and one in a new process make equal values as different objects."""
+    one = "".join(["MLOps", " at scale"])
+    other = "".join(["MLOps at", " scale"])
+    assert one == other and one is not other
+    view = View(one, (), (Term("mlops", one),), Markup(""))
+    twin = View(other, (), (Term("mlops", other),), Markup(""))
+    shared = fingerprint({"title": one, "heading": one, "entries": (view, view)})
+    apart = fingerprint({"title": one, "heading": other, "entries": (view, twin)})
+    assert shared == apart
