@@ -305,12 +305,8 @@ def test_rendered_summaries_are_kept_and_used_again(
     assert "One more **sentence**." in rendered[0]
 
 
-@pytest.mark.parametrize("process", ["same process", "new process"])
-def test_export_lines_are_kept_for_the_next_build_by_what_they_are_made_from(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: str
-) -> None:
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    state = BuildState() if process == "same process" else None
+def counting_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The slugs of the entries whose export lines are made from now on."""
     made: list[str] = []
     real = exports.entry_rows
 
@@ -319,20 +315,54 @@ def test_export_lines_are_kept_for_the_next_build_by_what_they_are_made_from(
         return real(entry, *inputs)
 
     monkeypatch.setattr(reuse, "entry_rows", counting)
+    return made
+
+
+@pytest.mark.parametrize("process", ["same process", "new process"])
+def test_export_lines_are_kept_for_the_next_build_by_what_they_are_made_from(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, process: str
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    state = BuildState() if process == "same process" else None
+    made = counting_rows(monkeypatch)
     build_fixture(content, out, cache, state=state)
     assert len(made) == 7
     build_fixture(content, out, cache, state=state)
     assert len(made) == 7  # nothing changed: none made
     entry = content / "entries" / "michelangelo.md"
     entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
+    stored = cache / "build" / "rows.marshal"
+    before = stored.read_bytes()
     build_fixture(content, out, cache, state=state)
     assert made[7:] == ["michelangelo"]
     assert files_under(out) == fresh_site(content, tmp_path)
+    if state is None:
+        # One line made again costs less than writing them all: they are kept as they were.
+        assert stored.read_bytes() == before
+        build_fixture(content, out, cache)
+        assert made[7:] == ["michelangelo", "michelangelo"]
+        del made[8:]
     companies = content / "companies.yml"
     companies.write_text(companies.read_text().replace("name: Uber", "name: Uber Technologies"))
     build_fixture(content, out, cache, state=state)
     assert len(made) == 15  # another vocabulary: every line made again
     assert "Uber Technologies" in (out / "list.md").read_text()
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
+def test_export_lines_are_written_back_once_many_were_made_again(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reuse, "PARALLEL", 2)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    for name in ("michelangelo", "hidden-technical-debt"):
+        entry = content / "entries" / f"{name}.md"
+        entry.write_text(entry.read_text().replace("title: ", "title: The ", 1))
+    build_fixture(content, out, cache)
+    made = counting_rows(monkeypatch)
+    build_fixture(content, out, cache)
+    assert made == []
     assert files_under(out) == fresh_site(content, tmp_path)
 
 
