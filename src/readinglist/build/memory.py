@@ -180,9 +180,9 @@ class CheckMemory:
         return self.files
 
     def sources(self, entries: Iterable[Entry]) -> dict[int, bytes]:
-        """What each of ``entries`` (of the last check) was made from, as one digest, by
-        the entry's ``id``: the vocabulary files and the day it was checked against,
-        its file's path and its bytes.
+        """What each of ``entries`` (of the last check) was made from, by the entry's
+        ``id``: the digest of the vocabulary files and the day it was checked against,
+        its file's path and the digest of its bytes, end to end.
 
         The checker makes an entry from these alone (it is what this memory hands a
         check back for), so two entries with one source are equal, in this process
@@ -205,8 +205,7 @@ class CheckMemory:
                 if found is None:
                     continue
                 digest = found
-            source = b"%b%b\0%b" % (epoch, entry.path.encode(), digest)
-            sources[id(entry)] = hashlib.sha256(source).digest()
+            sources[id(entry)] = b"%b%b\0%b" % (epoch, entry.path.encode(), digest)
         return sources
 
     def remembered(self, path: str, stamped: Stamp) -> tuple[FileKey, FileCheck] | None:
