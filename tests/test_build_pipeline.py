@@ -305,6 +305,26 @@ def test_rendered_summaries_are_kept_and_used_again(
     assert "One more **sentence**." in rendered[0]
 
 
+@pytest.mark.parametrize("shape", ["html alone", "not text"])
+def test_rendered_summaries_of_another_shape_are_rendered_again(
+    content: Path, tmp_path: Path, shape: str
+) -> None:
+    """As a cache written before each summary was also kept as plain text holds them."""
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    stored = cache / "build" / "summaries.marshal"
+    form, (version, kept) = marshal.loads(stored.read_bytes())
+    if shape == "html alone":
+        damaged = {key: html for key, (html, _) in kept.items()}
+    else:
+        damaged = {key: (html, 1) for key, (html, _) in kept.items()}
+    stored.write_bytes(marshal.dumps((form, (version, damaged))))
+    entry = content / "entries" / "michelangelo.md"
+    entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
+    assert build_fixture(content, out, cache).ok
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
 def counting_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The slugs of the entries whose export lines are made from now on."""
     made: list[str] = []

@@ -14,6 +14,7 @@ from readinglist.catalog.model import Catalog, PublicationDate
 from readinglist.site.markup import body_key
 from readinglist.site.views import (
     Term,
+    Terms,
     day_text,
     entry_view,
     entry_views,
@@ -22,6 +23,7 @@ from readinglist.site.views import (
     page_url,
     pager,
     shown_date,
+    view_of,
 )
 
 FIXTURE = Path(__file__).parent / "fixtures" / "content"
@@ -72,6 +74,21 @@ def test_a_view_without_a_summary_added_day_or_company_shows_none(catalog: Catal
     assert view.body == Markup("")
     assert view.added is None
     assert view.company is None
+
+
+@pytest.mark.parametrize(
+    "body", ["<p>Built <em>once</em> &amp; kept</p>", "<p><!-- a note --> Two\n lines</p>", ""]
+)
+def test_a_view_describes_an_entry_by_its_summary_s_text(catalog: Catalog, body: str) -> None:
+    """Given as worked out already, or worked out from the summary: the same view."""
+    entry = catalog.by_slug["michelangelo"]
+    terms = Terms.of(catalog)
+    view = view_of(entry, terms, body)
+    assert view == view_of(entry, terms, body, text=Markup(body).striptags())
+    if body:
+        assert view.description == Markup(body).striptags()
+    else:
+        assert view.description == f"{entry.title}: a {entry.kind} from 2017."
 
 
 def test_a_summary_not_rendered_yet_shows_empty(catalog: Catalog) -> None:

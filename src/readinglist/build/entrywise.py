@@ -13,7 +13,7 @@ the exports (see :func:`readinglist.build.reuse.rows`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from readinglist.build.state import BuildState
@@ -41,11 +41,12 @@ def made_before(known: Kept, entry: Entry, inputs: object) -> Any | None:
 
 
 def views(
-    catalog: Catalog, bodies: Mapping[str, str], each: Sequence[str], state: BuildState
+    catalog: Catalog, each: Sequence[str], texts: Sequence[str], state: BuildState
 ) -> tuple[dict[str, EntryView], dict[str, bytes]]:
     """Every entry's view, and what each view is made from as a digest, by slug.
 
-    ``bodies`` and ``each`` are what :func:`readinglist.build.reuse.summaries` gives.
+    ``each`` and ``texts`` (every entry's summary as HTML and as plain text) are what
+    :func:`readinglist.build.reuse.summaries` gives.
     A view is made by :func:`view_of` from an entry, its rendered summary and the
     vocabulary's terms alone. So the digest of the entry's source and its rendered
     summary (:func:`made_from`) stands for the view wherever a page shows it: the
@@ -61,11 +62,11 @@ def views(
     views: dict[str, EntryView] = {}
     keys: dict[str, bytes] = {}
     fresh: list[tuple[Entry, str]] = []
-    for entry, body in zip(catalog.entries, each, strict=True):
+    for entry, body, text in zip(catalog.entries, each, texts, strict=True):
         kept = made_before(known, entry, body)
         if kept is None:
             fresh.append((entry, body))
-            views[entry.slug] = view_of(entry, terms, body, shown)
+            views[entry.slug] = view_of(entry, terms, body, shown, text)
             continue
         made[id(entry)] = (entry, body, kept)
         views[entry.slug], key = kept

@@ -153,10 +153,10 @@ def _build(
     catalog = checked.catalog
     version = site_version(templates, reuse.CODE, config)
     try:
-        bodies, each = reuse.summaries(catalog, cache, state, workers)
+        each, texts = reuse.summaries(catalog, cache, state, workers)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
         try:
-            views, keys = entrywise.views(catalog, bodies, each, state)
+            views, keys = entrywise.views(catalog, each, texts, state)
             rows = reuse.rows(catalog, each, keys, version, cache, state, workers)
         finally:
             near = related()  # waited for however this ends, as the titles are

@@ -43,8 +43,9 @@ class BuildState:
     again: bool = True
     """Whether another build in this process will start from this state, as in
     ``serve``: a build in a process of its own keeps in memory only what it needs."""
-    summaries: dict[str, str] = field(default_factory=dict)
-    """Rendered summaries by body key, valid for ``summaries_version``."""
+    summaries: dict[str, tuple[str, str]] = field(default_factory=dict)
+    """Rendered summaries, as HTML and as plain text, by body key, valid for
+    ``summaries_version``."""
     summaries_version: str = ""
     body_keys: dict[Any, Any] = field(default_factory=dict)
     """The last build's body key of each entry's summary, by the entry."""

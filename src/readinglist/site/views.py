@@ -237,9 +237,11 @@ def view_of(
     terms: Terms,
     body: str,
     shown: Callable[[PublicationDate | datetime.date], ShownDate] = shown_date,
+    text: str | None = None,
 ) -> EntryView:
     """The view of ``entry``, whose summary rendered is ``body``: made from these and
-    nothing else, so an equal entry, terms and body give an equal view."""
+    nothing else, so an equal entry, terms and body give an equal view. ``text`` is
+    ``body`` as plain text (``Markup(body).striptags()``), when worked out already."""
     date = shown(entry.date) if entry.date else None
     added = shown(entry.added) if entry.added else None
     if date is not None:
@@ -250,7 +252,9 @@ def view_of(
         sort = f"0000 added {added.iso}" if added else "0000"
     html = Markup(body)
     known = f" from {entry.year}" if entry.date else ""
-    description = html.striptags() or f"{entry.title}: a {entry.kind}{known}."
+    description = (html.striptags() if text is None else text) or (
+        f"{entry.title}: a {entry.kind}{known}."
+    )
     return EntryView(
         slug=entry.slug,
         title=entry.title,
