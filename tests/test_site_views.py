@@ -88,7 +88,18 @@ def test_a_view_describes_an_entry_by_its_summary_s_text(catalog: Catalog, body:
     if body:
         assert view.description == Markup(body).striptags()
     else:
-        assert view.description == f"{entry.title}: a {entry.kind} from 2017."
+        assert view.description == f"{entry.title}: an {entry.kind} from 2017."
+
+
+@pytest.mark.parametrize(
+    ("kind", "described"), [("article", "an article"), ("paper", "a paper"), ("talk", "a talk")]
+)
+def test_an_entry_without_a_summary_is_described_by_its_kind(
+    catalog: Catalog, kind: str, described: str
+) -> None:
+    entry = dataclasses.replace(catalog.by_slug["michelangelo"], summary="", kind=kind)
+    view = view_of(entry, Terms.of(catalog), "")
+    assert view.description == f"{entry.title}: {described} from 2017."
 
 
 def test_a_summary_not_rendered_yet_shows_empty(catalog: Catalog) -> None:

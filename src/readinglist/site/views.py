@@ -252,8 +252,10 @@ def view_of(
         sort = f"0000 added {added.iso}" if added else "0000"
     html = Markup(body)
     known = f" from {entry.year}" if entry.date else ""
+    # Every kind that starts with a vowel is said with one ("an article").
+    a = "an" if entry.kind.startswith(("a", "e", "i", "o", "u")) else "a"
     description = (html.striptags() if text is None else text) or (
-        f"{entry.title}: a {entry.kind}{known}."
+        f"{entry.title}: {a} {entry.kind}{known}."
     )
     return EntryView(
         slug=entry.slug,
