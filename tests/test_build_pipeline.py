@@ -305,26 +305,6 @@ def test_rendered_summaries_are_kept_and_used_again(
     assert "One more **sentence**." in rendered[0]
 
 
-@pytest.mark.parametrize("shape", ["html alone", "not text"])
-def test_rendered_summaries_of_another_shape_are_rendered_again(
-    content: Path, tmp_path: Path, shape: str
-) -> None:
-    """As a cache written before each summary was also kept as plain text holds them."""
-    out, cache = tmp_path / "site", tmp_path / "cache"
-    build_fixture(content, out, cache)
-    stored = cache / "build" / "summaries.marshal"
-    form, (version, kept) = marshal.loads(stored.read_bytes())
-    if shape == "html alone":
-        damaged = {key: html for key, (html, _) in kept.items()}
-    else:
-        damaged = {key: (html, 1) for key, (html, _) in kept.items()}
-    stored.write_bytes(marshal.dumps((form, (version, damaged))))
-    entry = content / "entries" / "michelangelo.md"
-    entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
-    assert build_fixture(content, out, cache).ok
-    assert files_under(out) == fresh_site(content, tmp_path)
-
-
 def counting_rows(monkeypatch: pytest.MonkeyPatch) -> list[str]:
     """The slugs of the entries whose export lines are made from now on."""
     made: list[str] = []
@@ -386,27 +366,45 @@ def test_export_lines_are_written_back_once_many_were_made_again(
     assert files_under(out) == fresh_site(content, tmp_path)
 
 
+def _damaged(damage: str, version: str, kept: dict[Any, Any]) -> bytes | None:
+    """A cache file's bytes, damaged as ``damage`` says; None for a folder in its place."""
+    if damage == "a folder":
+        return None
+    if damage == "bytes":
+        return b"not marshal data"
+    if damage == "another version":
+        return marshal.dumps((FORMAT, ("another version", kept)))
+    if damage == "html alone":  # as summaries were kept before their plain text was
+        kept = {key: html for key, (html, _) in kept.items()}
+    else:
+        kept = {**kept, next(iter(kept)): ("one string",)}
+    return marshal.dumps((FORMAT, (version, kept)))
+
+
 @pytest.mark.parametrize(
-    "damage",
-    [b"not marshal data", None, ("another version", {}), {b"key": ("one string",)}],
-    ids=["bytes", "a folder", "another version", "lines of another shape"],
+    ("name", "damage"),
+    [
+        ("rows.marshal", "bytes"),
+        ("rows.marshal", "a folder"),
+        ("rows.marshal", "another version"),
+        ("rows.marshal", "another shape"),
+        ("summaries.marshal", "html alone"),
+        ("summaries.marshal", "another shape"),
+    ],
 )
-def test_damaged_export_lines_in_the_cache_cost_only_the_speed(
-    content: Path, tmp_path: Path, damage: object
+def test_damaged_lines_or_summaries_in_the_cache_cost_only_the_speed(
+    content: Path, tmp_path: Path, name: str, damage: str
 ) -> None:
     out, cache = tmp_path / "site", tmp_path / "cache"
     build_fixture(content, out, cache)
-    stored = cache / "build" / "rows.marshal"
-    version, lines = marshal.loads(stored.read_bytes())[1]
+    stored = cache / "build" / name
+    version, kept = marshal.loads(stored.read_bytes())[1]
+    data = _damaged(damage, version, kept)
     stored.unlink()
-    if damage is None:
+    if data is None:
         stored.mkdir()
-    elif isinstance(damage, bytes):
-        stored.write_bytes(damage)
-    elif isinstance(damage, dict):
-        stored.write_bytes(marshal.dumps((FORMAT, (version, {**lines, **damage}))))
     else:
-        stored.write_bytes(marshal.dumps((FORMAT, damage)))  # type: ignore[arg-type]
+        stored.write_bytes(data)
     entry = content / "entries" / "michelangelo.md"
     entry.write_text(entry.read_text().replace("Meet", "Meeting", 1))
     assert build_fixture(content, out, cache).ok
