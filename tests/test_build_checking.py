@@ -365,6 +365,14 @@ class _Call:
         pickle.dumps(check_memory.MEMORY_FORMAT)
         + pickle.dumps((None, None, {}, {"content/entries/a.md": "stamp"}, (), set(), None, {})),
         pickle.dumps(check_memory.MEMORY_FORMAT)
+        + pickle.dumps((None, None, {}, {"content/entries/a.md": ((1,),)}, (), set(), None, {})),
+        pickle.dumps(check_memory.MEMORY_FORMAT)
+        + pickle.dumps(
+            (None, None, {}, {"content/entries/a.md": ((1,), "hash")}, (), set(), None, {})
+        ),
+        pickle.dumps(check_memory.MEMORY_FORMAT)
+        + pickle.dumps((None, None, {}, [("content/entries/a.md", 1)], (), set(), None, {})),
+        pickle.dumps(check_memory.MEMORY_FORMAT)
         + pickle.dumps((None, None, {}, {}, (), set(), (b"read", "no vocabulary", ()), {})),
         pickle.dumps("readinglist check memory 2") + pickle.dumps((None, None, {}, (), set())),
         pickle.dumps(check_memory.MEMORY_FORMAT) + pickle.dumps(_Call()),
