@@ -1,11 +1,14 @@
 """What a page is rendered from, as one digest: a page whose digest is unchanged is not rendered.
 
 The digest is taken over everything the page's template receives (its whole
-context) and the site's version (the templates, the code, the
-settings), never over a list of fields kept by hand: when a template starts to
-show another field of an entry, that field is already in the digest, because it
-is in the view the template is given. A value that cannot be written down whole
-(a function, say) is refused with ``TypeError`` rather than guessed at.
+context), or what the page was planned from (:func:`planned_fingerprint`), and
+the site's version (the templates, the code, the settings), never over a list of
+fields kept by hand: when a template starts to show another field of an entry,
+that field is already in the digest, because it is in the view the template is
+given. A dataclass instance in it stands in by its own digest, which a caller
+may give (an entry's view, by what it is made from). A value that cannot be
+written down whole (a function, say) is refused with ``TypeError`` rather than
+guessed at.
 """
 
 from __future__ import annotations
