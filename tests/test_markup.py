@@ -2,13 +2,19 @@
 
 from __future__ import annotations
 
+from importlib.machinery import ModuleSpec, PathFinder
+from pathlib import Path
+from typing import Any
+
 import pytest
 
 from readinglist.site.markup import (
     body_key,
     markdown_renderer,
+    plain_text,
     render_bodies,
     render_markdown,
+    renderer_version,
     sanitise,
 )
 
@@ -106,3 +112,29 @@ def test_summaries_are_rendered_once_each_by_the_hash_of_their_markdown() -> Non
     }
     assert body_key("a") != body_key("b")
     assert render_bodies(["", ""]) == {}
+
+
+@pytest.mark.parametrize("package", ["markdown", "nh3", "markupsafe"])
+def test_the_renderer_s_version_follows_each_package_summaries_are_made_with(
+    package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Markdown and nh3 make a summary's HTML, markupsafe its plain text: kept summaries
+    are made again when any of them is upgraded."""
+    installed = tmp_path / "__init__.py"
+    installed.write_text("# one version\n")
+    real = PathFinder.find_spec
+
+    def find_spec(name: str, *args: Any) -> ModuleSpec | None:
+        if name == package:
+            return ModuleSpec(name, None, origin=str(installed))
+        return real(name, *args)
+
+    monkeypatch.setattr(PathFinder, "find_spec", find_spec)
+    before = renderer_version()
+    installed.write_text("# another version, longer\n")
+    assert renderer_version() != before
+
+
+def test_plain_text_is_a_summary_without_its_tags() -> None:
+    assert plain_text("<p>Built <em>once</em> &amp; kept</p>") == "Built once & kept"
+    assert plain_text("") == ""

@@ -18,6 +18,8 @@ from collections.abc import Callable, Iterable
 from importlib.machinery import PathFinder
 from pathlib import Path
 
+from markupsafe import Markup
+
 from readinglist.catalog.characters import safe_text
 
 # markdown and nh3 are imported where they are used: a large
@@ -131,14 +133,21 @@ def render_markdown(text: str) -> str:
     return markdown_renderer()(text)
 
 
+def plain_text(html: str) -> str:
+    """A rendered summary as plain text, as views describe entries by it: its tags taken
+    out, its entities read, its spaces collapsed."""
+    return Markup(html).striptags()
+
+
 def renderer_version() -> str:
-    """Which Markdown and nh3 produce fragments: another version may make other HTML.
+    """Which Markdown and nh3 make fragments, and which markupsafe makes their plain
+    text: another version may make other HTML, or other text.
 
     Told by the installed packages' files, which an upgrade or a reinstall replaces,
     so a caller that renders no summary never imports them.
     """
     found = []
-    for name in ("markdown", "nh3"):
+    for name in ("markdown", "nh3", "markupsafe"):
         spec = PathFinder.find_spec(name)  # sys.path, searched without importing anything
         try:
             if spec is None or not spec.origin:

@@ -16,7 +16,7 @@ from urllib.parse import urlsplit
 from markupsafe import Markup
 
 from readinglist.catalog.model import Catalog, Company, Entry, PublicationDate, Tag
-from readinglist.site.markup import body_key
+from readinglist.site.markup import body_key, plain_text
 
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 PAGER_REACH = 2
@@ -241,7 +241,7 @@ def view_of(
 ) -> EntryView:
     """The view of ``entry``, whose summary rendered is ``body``: made from these and
     nothing else, so an equal entry, terms and body give an equal view. ``text`` is
-    ``body`` as plain text (``Markup(body).striptags()``), when worked out already."""
+    ``body`` as :func:`~readinglist.site.markup.plain_text`, when worked out already."""
     date = shown(entry.date) if entry.date else None
     added = shown(entry.added) if entry.added else None
     if date is not None:
@@ -254,7 +254,7 @@ def view_of(
     known = f" from {entry.year}" if entry.date else ""
     # Every kind that starts with a vowel is said with one ("an article").
     a = "an" if entry.kind.startswith(("a", "e", "i", "o", "u")) else "a"
-    description = (html.striptags() if text is None else text) or (
+    description = (plain_text(body) if text is None else text) or (
         f"{entry.title}: {a} {entry.kind}{known}."
     )
     return EntryView(
