@@ -61,22 +61,22 @@ def views(
     shown = shared_dates()
     views: dict[str, EntryView] = {}
     keys: dict[str, bytes] = {}
-    fresh: list[tuple[Entry, str]] = []
-    for entry, body, text in zip(catalog.entries, each, texts, strict=True):
-        kept = made_before(known, entry, body)
+    fresh: list[tuple[Entry, tuple[str, str]]] = []
+    for entry, summary in zip(catalog.entries, zip(each, texts, strict=True), strict=True):
+        kept = made_before(known, entry, summary)
         if kept is None:
-            fresh.append((entry, body))
-            views[entry.slug] = view_of(entry, terms, body, shown, text)
+            fresh.append((entry, summary))
+            views[entry.slug] = view_of(entry, terms, summary[0], shown, summary[1])
             continue
-        made[id(entry)] = (entry, body, kept)
+        made[id(entry)] = (entry, summary, kept)
         views[entry.slug], key = kept
         if key:
             keys[entry.slug] = key
     sources = state.checks.sources(e for e, _ in fresh) if state.checks is not None else {}
-    for entry, body in fresh:
+    for entry, summary in fresh:
         source = sources.get(id(entry))
-        key = made_from(source, body) if source is not None else b""
-        made[id(entry)] = (entry, body, (views[entry.slug], key))
+        key = made_from(source, *summary) if source is not None else b""
+        made[id(entry)] = (entry, summary, (views[entry.slug], key))
         if key:
             keys[entry.slug] = key
     if state.again:
@@ -84,10 +84,12 @@ def views(
     return views, keys
 
 
-def made_from(source: bytes, body: str) -> bytes:
-    """The digest of an entry's source and its summary rendered: what its view and its
-    lines in the exports are made from, the vocabulary included."""
-    return hashlib.sha256(b"%b%b" % (source, body.encode())).digest()[:16]
+def made_from(source: bytes, body: str, text: str) -> bytes:
+    """The digest of an entry's source and its summary rendered, as HTML and as plain
+    text: what its view and its lines in the exports are made from, the vocabulary
+    included."""
+    html = body.encode()
+    return hashlib.sha256(b"%b%d:%b%b" % (source, len(html), html, text.encode())).digest()[:16]
 
 
 def body_keys(entries: Sequence[Entry], state: BuildState) -> list[str]:
