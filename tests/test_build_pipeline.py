@@ -5,6 +5,7 @@ from __future__ import annotations
 import marshal
 import re
 import shutil
+from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,28 @@ def test_builds_in_one_process_give_the_site_a_fresh_build_gives(
         assert remembered.problems == fresh.problems
         if fresh.ok:
             assert files_under(out) == files_under(tmp_path / f"fresh-{number}")
+
+
+@pytest.mark.parametrize("package", ["jinja2", "markupsafe"])
+def test_an_upgrade_of_what_renders_pages_renders_every_page_again(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+) -> None:
+    """Another Jinja or markupsafe may write other bytes from the same context."""
+    installed = tmp_path / "__init__.py"
+    installed.write_text("# one version\n")
+    real = PathFinder.find_spec
+
+    def find_spec(name: str, *args: Any) -> ModuleSpec | None:
+        if name == package:
+            return ModuleSpec(name, None, origin=str(installed))
+        return real(name, *args)
+
+    monkeypatch.setattr(PathFinder, "find_spec", find_spec)
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    first = build_fixture(content, out, cache)
+    assert build_fixture(content, out, cache).rendered == 0
+    installed.write_text("# another version, longer\n")
+    assert build_fixture(content, out, cache).rendered == first.rendered
 
 
 def test_templates_are_compiled_again_only_when_they_change(content: Path, tmp_path: Path) -> None:

@@ -24,6 +24,8 @@ from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
+from readinglist.site.markup import installed
+
 
 @dataclasses.dataclass
 class Memo:
@@ -51,9 +53,14 @@ class Memo:
         self.reducers = _Reducers(self)
 
 
+RENDERED_WITH = ("jinja2", "markupsafe")
+"""What writes a page's bytes from its context, besides the templates and the code."""
+
+
 def site_version(templates: Path, code: Path, settings: object) -> str:
-    """Changes whenever a template, the generator's code or the settings change."""
-    digest = hashlib.sha256()
+    """Changes whenever a template, the generator's code, the settings or the installed
+    version of what renders pages (:data:`RENDERED_WITH`) change."""
+    digest = hashlib.sha256(installed(RENDERED_WITH).encode())
     for root, pattern in ((templates, "*"), (code, "*.py")):
         for path in sorted(root.rglob(pattern)):
             if path.is_file():

@@ -141,13 +141,15 @@ def plain_text(html: str) -> str:
 
 def renderer_version() -> str:
     """Which Markdown and nh3 make fragments, and which markupsafe makes their plain
-    text: another version may make other HTML, or other text.
+    text: another version may make other HTML, or other text."""
+    return installed(("markdown", "nh3", "markupsafe"))
 
-    Told by the installed packages' files, which an upgrade or a reinstall replaces,
-    so a caller that renders no summary never imports them.
-    """
+
+def installed(packages: Iterable[str]) -> str:
+    """Which versions of ``packages`` are installed, told by their files, which an upgrade
+    or a reinstall replaces: a caller that uses none of them never imports them."""
     found = []
-    for name in ("markdown", "nh3", "markupsafe"):
+    for name in packages:
         spec = PathFinder.find_spec(name)  # sys.path, searched without importing anything
         try:
             if spec is None or not spec.origin:
