@@ -8,8 +8,10 @@ Each build and the browser start once per test session, and only when a test ask
 from __future__ import annotations
 
 import shutil
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from importlib.machinery import ModuleSpec, PathFinder
 from pathlib import Path
+from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, sync_playwright
@@ -71,3 +73,24 @@ def browser() -> Iterator[Browser]:
         chromium = launch_chromium(playwright)
         yield chromium
         chromium.close()
+
+
+@pytest.fixture
+def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Callable[[str], Path]:
+    """``installed(package)``: the file that tells which version of ``package`` is
+    installed, from now on one of this test's, to be rewritten as an upgrade would."""
+
+    def install(package: str) -> Path:
+        origin = tmp_path / f"installed-{package}.py"
+        origin.write_text("# one version\n")
+        real = PathFinder.find_spec
+
+        def find_spec(name: str, *args: Any) -> ModuleSpec | None:
+            if name == package:
+                return ModuleSpec(name, None, origin=str(origin))
+            return real(name, *args)
+
+        monkeypatch.setattr(PathFinder, "find_spec", find_spec)
+        return origin
+
+    return install

@@ -5,7 +5,7 @@ from __future__ import annotations
 import marshal
 import re
 import shutil
-from importlib.machinery import ModuleSpec, PathFinder
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -220,23 +220,14 @@ def test_builds_in_one_process_give_the_site_a_fresh_build_gives(
 
 @pytest.mark.parametrize("package", ["jinja2", "markupsafe"])
 def test_an_upgrade_of_what_renders_pages_renders_every_page_again(
-    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, package: str
+    content: Path, tmp_path: Path, installed: Callable[[str], Path], package: str
 ) -> None:
     """Another Jinja or markupsafe may write other bytes from the same context."""
-    installed = tmp_path / "__init__.py"
-    installed.write_text("# one version\n")
-    real = PathFinder.find_spec
-
-    def find_spec(name: str, *args: Any) -> ModuleSpec | None:
-        if name == package:
-            return ModuleSpec(name, None, origin=str(installed))
-        return real(name, *args)
-
-    monkeypatch.setattr(PathFinder, "find_spec", find_spec)
+    origin = installed(package)
     out, cache = tmp_path / "site", tmp_path / "cache"
     first = build_fixture(content, out, cache)
     assert build_fixture(content, out, cache).rendered == 0
-    installed.write_text("# another version, longer\n")
+    origin.write_text("# another version, longer\n")
     assert build_fixture(content, out, cache).rendered == first.rendered
 
 

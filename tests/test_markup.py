@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from importlib.machinery import ModuleSpec, PathFinder
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
 
 import pytest
 
@@ -116,22 +115,13 @@ def test_summaries_are_rendered_once_each_by_the_hash_of_their_markdown() -> Non
 
 @pytest.mark.parametrize("package", ["markdown", "nh3", "markupsafe"])
 def test_the_renderer_s_version_follows_each_package_summaries_are_made_with(
-    package: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+    package: str, installed: Callable[[str], Path]
 ) -> None:
     """Markdown and nh3 make a summary's HTML, markupsafe its plain text: kept summaries
     are made again when any of them is upgraded."""
-    installed = tmp_path / "__init__.py"
-    installed.write_text("# one version\n")
-    real = PathFinder.find_spec
-
-    def find_spec(name: str, *args: Any) -> ModuleSpec | None:
-        if name == package:
-            return ModuleSpec(name, None, origin=str(installed))
-        return real(name, *args)
-
-    monkeypatch.setattr(PathFinder, "find_spec", find_spec)
+    origin = installed(package)
     before = renderer_version()
-    installed.write_text("# another version, longer\n")
+    origin.write_text("# another version, longer\n")
     assert renderer_version() != before
 
 
