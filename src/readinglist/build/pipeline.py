@@ -162,7 +162,7 @@ def _build(
             near = related()  # waited for however this ends, as the titles are
         pages, planned_from = planning.plan(catalog, config, near, views, rows, state)
         prints = reuse.page_prints(version, pages, planned_from, views, keys, state, workers)
-        renderer = reuse.renderer(version, templates, config, state)
+        renderer = reuse.renderer(version, templates, config, cache, state)
         counts = _write(live, pages, prints, renderer, cache, state, workers, search, beside)
     finally:
         # However the build ends, the memory's writing (which never raises) and the

@@ -26,6 +26,7 @@ from typing import Any
 from jinja2 import Environment
 
 from readinglist.build.checking import CheckMemory, check_folder
+from readinglist.build.compiled import CompiledTemplates
 from readinglist.build.entrywise import body_keys
 from readinglist.build.fingerprint import Memo, page_fingerprint, planned_fingerprint
 from readinglist.build.planning import PlannedFrom
@@ -286,17 +287,21 @@ def _pairs_of_text(values: Collection[Any]) -> bool:
 
 
 def renderer(
-    version: str, templates: Path, config: SiteConfig, state: BuildState
+    version: str, templates: Path, config: SiteConfig, cache: Cache, state: BuildState
 ) -> tuple[Environment, dict[str, bytes]]:
     """The Jinja environment and the copied files, kept from the last build in this
     process while the site's version (templates, code, settings) is the same.
 
     ``serve`` then compiles its templates once, not after every save (0.05 s of a
-    save), and the environment's fragments of unchanged entries stay rendered.
+    save), and the environment's fragments of unchanged entries stay rendered. A
+    new process finds its templates compiled in the cache (see
+    :mod:`readinglist.build.compiled`).
     """
     kept = state.renderer
     if kept is None or kept[0] != version:
-        kept = (version, make_environment(templates, config), read_copied_files(templates))
+        environment = make_environment(templates, config)
+        environment.bytecode_cache = CompiledTemplates(cache, version)
+        kept = (version, environment, read_copied_files(templates))
         if state.again:
             state.renderer = kept
     return kept[1], kept[2]

@@ -8,7 +8,8 @@ pages whose inputs changed, or whose files were changed since, are rendered and
 written), what the checker learnt (so a rebuild reads and checks only the entry
 files that changed), and the related entries and the entries' lines in the
 exports, which a new process would otherwise work out for every entry (0.1 and
-0.2 s at 10,000 entries). Everything on disk is plain data,
+0.2 s at 10,000 entries), and the templates compiled (see
+:mod:`readinglist.build.compiled`). Everything on disk is plain data,
 written to a temporary file and renamed into place. A cache that is damaged,
 from another version, unreadable or not a folder at all is set aside with one
 warning, and the build goes on as if there were none.
