@@ -18,8 +18,8 @@ from readinglist.catalog.model import (
     Entry,
     PublicationDate,
     Tag,
-    newest_first,
 )
+from readinglist.catalog.order import newest_first
 
 TAGS = {
     "mlops": Tag("mlops", "MLOps", "Running ML in production."),

@@ -29,8 +29,8 @@ from readinglist.catalog.model import (
     Entry,
     PublicationDate,
     Tag,
-    newest_first,
 )
+from readinglist.catalog.order import newest_first
 from readinglist.catalog.read import RawContent, load_content
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data

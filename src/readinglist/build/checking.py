@@ -27,7 +27,13 @@ from pathlib import Path
 
 from readinglist.build.memory import CheckMemory, FileKey, Stamp, TitleMemory, settled, stamp
 from readinglist.build.workers import Forked
-from readinglist.catalog.check import Checked, Similar, checked
+from readinglist.catalog.check import (
+    Checked,
+    Similar,
+    check_across,
+    check_across_again,
+    checked,
+)
 from readinglist.catalog.fields import FileCheck, check_entry_file
 from readinglist.catalog.read import entry_names, read_content, read_entry, read_vocabulary_files
 from readinglist.catalog.titles import similar_titles
@@ -129,7 +135,14 @@ def _check_folder(
     similar: Similar | None = memory.titles.similar if memory is not None else similar_titles
     if memory is None and not titles:
         similar = None
-    return checked(vocabulary, problems, _file_checks(reads, memory), 2 + len(items), similar)
+    file_checks = _file_checks(reads, memory)
+    if memory is None:
+        across = check_across(vocabulary, file_checks)
+    else:
+        # In serve, a save changes a few files: the checks across entries start from
+        # the last ones (0.04 s of a save at 10,000 entries, against 0.002 s).
+        across = memory.across = check_across_again(memory.across, vocabulary, file_checks)
+    return checked(problems, across, 2 + len(items), similar)
 
 
 def _vocabulary(content: str, memory: CheckMemory | None) -> tuple[Vocabulary, list[Problem]]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from readinglist.catalog.check import Across
 from readinglist.catalog.fields import FileCheck
 from readinglist.catalog.model import Entry
 from readinglist.catalog.titles import similar_titles, title_keys
@@ -166,6 +167,8 @@ class CheckMemory:
     read: tuple[bytes, Vocabulary, tuple[Problem, ...]] | None = None
     """The vocabulary files as last read (their bytes, pickled), the vocabulary made
     from them and the problems found in reading and in them."""
+    across: Across | None = None
+    """What the checks across entries found in the last check, kept in this process."""
 
     def vocabulary_of(self, read_from: bytes) -> tuple[Vocabulary, list[Problem]] | None:
         """The vocabulary made from exactly these vocabulary files, and its problems."""

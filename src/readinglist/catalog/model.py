@@ -9,10 +9,11 @@ Pure: plain frozen data, no I/O.
 from __future__ import annotations
 
 import datetime
-import operator
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
+
+from readinglist.catalog.order import newest_first, regroup, regrouped
 
 KINDS: tuple[str, ...] = (
     "article",
@@ -245,26 +246,7 @@ class Entry:
         return self.date.year if self.date else None
 
 
-_NO_DAY = datetime.date.min
-
-
-def _newest_key(entry: Entry) -> tuple[bool, int, int, int, datetime.date]:
-    # Dated entries first, by date (as PublicationDate.sort_key, spelt out: a key is
-    # made for every entry of every build); then the undated, by the day they were added.
-    date = entry.date
-    if date is not None:
-        return True, date.year, date.month or 0, date.day or 0, _NO_DAY
-    return False, 0, 0, 0, entry.added or _NO_DAY
-
-
-def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
-    """Newest date first, as :class:`PublicationDate` orders dates; then undated entries,
-    the latest added first; ties by slug, so order never depends on the file system."""
-    by_slug = sorted(entries, key=operator.attrgetter("slug"))
-    return tuple(sorted(by_slug, key=_newest_key, reverse=True))
-
-
-def _sorted_groups(groups: dict[str, list[Entry]]) -> dict[str, tuple[Entry, ...]]:
+def _sorted_groups(groups: Mapping[str, Sequence[Entry]]) -> dict[str, tuple[Entry, ...]]:
     return {key: tuple(groups[key]) for key in sorted(groups)}
 
 
@@ -329,6 +311,31 @@ class Catalog:
             undated=tuple(undated),
             by_kind={k: tuple(by_kind[k]) for k in KINDS if k in by_kind},
             by_slug={e.slug: e for e in ordered},
+        )
+
+    def updated(self, gone: Sequence[Entry], new: Sequence[Entry]) -> Catalog:
+        """This catalog without ``gone`` (some of its entries) and with ``new``, for the
+        same vocabulary: equal to the catalog built afresh from its other entries and
+        ``new``, in time that grows with the groups they are in, not with the catalog.
+
+        Which groups an entry is in is what :meth:`build` makes of it, and where in a
+        group it goes is :func:`newest_first`'s order.
+        """
+        touched = Catalog.build([*gone, *new], self.tags, self.companies, in_order=True)
+        change = ({id(e) for e in gone}, {id(e) for e in new})
+        entries = regroup(self.entries, touched.entries, change)
+        by_year = regrouped(self.by_year, touched.by_year, change)
+        by_kind = regrouped(self.by_kind, touched.by_kind, change)
+        return Catalog(
+            entries=entries,
+            tags=self.tags,
+            companies=self.companies,
+            by_tag=_sorted_groups(regrouped(self.by_tag, touched.by_tag, change)),
+            by_company=_sorted_groups(regrouped(self.by_company, touched.by_company, change)),
+            by_year={year: by_year[year] for year in sorted(by_year, reverse=True)},
+            undated=regroup(self.undated, touched.undated, change),
+            by_kind={kind: by_kind[kind] for kind in KINDS if kind in by_kind},
+            by_slug={e.slug: e for e in entries},
         )
 
     def tag_counts(self) -> dict[str, int]:

@@ -1,0 +1,79 @@
+"""The catalog's one order, newest first, and its groups kept in it as entries come and go.
+
+Pure: functions of entries alone.
+"""
+
+from __future__ import annotations
+
+import datetime
+import operator
+from collections.abc import Mapping, Sequence
+from typing import TYPE_CHECKING, TypeVar
+
+if TYPE_CHECKING:
+    from readinglist.catalog.model import Entry
+
+_NO_DAY = datetime.date.min
+
+
+def _newest_key(entry: Entry) -> tuple[bool, int, int, int, datetime.date]:
+    # Dated entries first, by date (as PublicationDate.sort_key, spelt out: a key is
+    # made for every entry of every build); then the undated, by the day they were added.
+    date = entry.date
+    if date is not None:
+        return True, date.year, date.month or 0, date.day or 0, _NO_DAY
+    return False, 0, 0, 0, entry.added or _NO_DAY
+
+
+def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
+    """Newest date first, as :class:`PublicationDate` orders dates; then undated entries,
+    the latest added first; ties by slug, so order never depends on the file system."""
+    by_slug = sorted(entries, key=operator.attrgetter("slug"))
+    return tuple(sorted(by_slug, key=_newest_key, reverse=True))
+
+
+def _before(entry: Entry, other: Entry) -> bool:
+    """Whether ``entry`` comes before ``other`` in :func:`newest_first`'s order."""
+    key, other_key = _newest_key(entry), _newest_key(other)
+    return key > other_key or (key == other_key and entry.slug < other.slug)
+
+
+def _inserted(entries: list[Entry], entry: Entry) -> None:
+    """Put ``entry`` where :func:`newest_first` puts it among ``entries``, newest first."""
+    low, high = 0, len(entries)
+    while low < high:
+        middle = (low + high) // 2
+        if _before(entries[middle], entry):
+            low = middle + 1
+        else:
+            high = middle
+    entries.insert(low, entry)
+
+
+Change = tuple[set[int], set[int]]
+"""The ids of the entries that leave a catalog and of those that join it."""
+_Key = TypeVar("_Key")
+
+
+def regroup(group: Sequence[Entry], members: Sequence[Entry], change: Change) -> tuple[Entry, ...]:
+    """``group`` without the entries that leave, with those of ``members`` that join."""
+    out, added = change
+    kept = [e for e in group if id(e) not in out] if out else list(group)
+    for entry in members:
+        if id(entry) in added:
+            _inserted(kept, entry)
+    return tuple(kept)
+
+
+def regrouped(
+    groups: Mapping[_Key, tuple[Entry, ...]],
+    members: Mapping[_Key, tuple[Entry, ...]],
+    change: Change,
+) -> dict[_Key, tuple[Entry, ...]]:
+    """``groups`` with each group that ``members`` names regrouped; emptied ones gone."""
+    result = dict(groups)
+    for key, among in members.items():
+        result[key] = regroup(groups.get(key, ()), among, change)
+        if not result[key]:
+            del result[key]
+    return result
