@@ -74,7 +74,7 @@ def shape(catalog: Catalog) -> tuple[Any, ...]:
         list(catalog.by_year.items()),
         catalog.undated,
         list(catalog.by_kind.items()),
-        list(catalog.by_slug.items()),
+        catalog.by_slug,
     )
 
 

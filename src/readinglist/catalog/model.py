@@ -324,6 +324,10 @@ class Catalog:
         touched = Catalog.build([*gone, *new], self.tags, self.companies, in_order=True)
         change = ({id(e) for e in gone}, {id(e) for e in new})
         entries = regroup(self.entries, touched.entries, change)
+        by_slug = dict(self.by_slug)
+        for entry in gone:
+            del by_slug[entry.slug]
+        by_slug.update((entry.slug, entry) for entry in new)
         by_year = regrouped(self.by_year, touched.by_year, change)
         by_kind = regrouped(self.by_kind, touched.by_kind, change)
         return Catalog(
@@ -335,7 +339,7 @@ class Catalog:
             by_year={year: by_year[year] for year in sorted(by_year, reverse=True)},
             undated=regroup(self.undated, touched.undated, change),
             by_kind={kind: by_kind[kind] for kind in KINDS if kind in by_kind},
-            by_slug={e.slug: e for e in entries},
+            by_slug=by_slug,
         )
 
     def tag_counts(self) -> dict[str, int]:
