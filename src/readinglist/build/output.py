@@ -104,15 +104,6 @@ def folders_holding(files: Iterable[str]) -> set[str]:
     return folders
 
 
-def trusted(manifest: Mapping[str, Recorded], on_disk: Mapping[str, Stamp]) -> dict[str, str]:
-    """The files on disk exactly as the manifest says: their fingerprints, by path."""
-    return {
-        path: known.fingerprint
-        for path, known in manifest.items()
-        if on_disk.get(path) == known.stamp
-    }
-
-
 _WRITING = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | os.O_CLOEXEC | os.O_NOFOLLOW
 
 

@@ -274,20 +274,27 @@ def _sort_out(
     built_manifest = {} if built.is_symlink() else load_manifest(cache, state, folder_id(built))
     if built_manifest:
         found = Survey(*beside.result())
-        there = output.trusted(built_manifest, found.files)
     else:
         # Nothing says what the folder holds (first build, no cache, an interrupted
         # build): it is emptied rather than trusted.
         output.fresh_folder(built)
-        found, there = Survey({}, []), {}
+        found = Survey({}, [])
     live_manifest = load_manifest(cache, state, live_id)
+    on_disk = found.files
     todo = _Todo({}, [], [])
     for page in pages:
-        fingerprint = prints[page.path]
-        if there.get(page.path) == fingerprint:
-            todo.kept[page.path] = built_manifest[page.path]
+        path = page.path
+        fingerprint = prints[path]
+        there = built_manifest.get(path)
+        # Kept: on disk exactly as the manifest says (see output.stamp_of), and still right.
+        if (
+            there is not None
+            and there.fingerprint == fingerprint
+            and on_disk.get(path) == there.stamp
+        ):
+            todo.kept[path] = there
             continue
-        known = live_manifest.get(page.path)
+        known = live_manifest.get(path)
         if known is not None and known.fingerprint == fingerprint and _intact(live, page, known):
             todo.copied.append(page)
         else:
