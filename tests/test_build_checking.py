@@ -8,6 +8,7 @@ the speed; the collector pause leaves the collector as it found it.
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import gc
 import os
@@ -25,7 +26,7 @@ import pytest
 from readinglist.build import checking
 from readinglist.build import memory as check_memory
 from readinglist.build.checking import CheckMemory, TitleMemory, check_folder, collector_paused
-from readinglist.catalog import fields, frontmatter, read, vocabulary
+from readinglist.catalog import check, fields, frontmatter, read, vocabulary
 from readinglist.catalog.check import Checked, check_content
 from readinglist.catalog.frontmatter import MAX_ENTRY_BYTES
 from readinglist.catalog.titles import similar_titles
@@ -325,7 +326,8 @@ def test_a_saved_memory_keeps_the_titles_blocking_keys_unless_they_are_damaged(
         stream = saved.read_bytes()
         form = pickle.dumps(check_memory.MEMORY_FORMAT, protocol=pickle.HIGHEST_PROTOCOL)
         state = pickle.loads(stream[len(form) :])
-        saved.write_bytes(form + pickle.dumps((*state[:-1], damage)))
+        holders = 7  # the titles' blocking keys, in the saved state
+        saved.write_bytes(form + pickle.dumps((*state[:holders], damage, *state[holders + 1 :])))
     made: list[int] = []
     real = check_memory._holders
 
@@ -550,3 +552,50 @@ def test_an_entry_s_source_changes_with_its_file_its_vocabulary_or_the_day_alone
 def test_an_entry_has_no_source_before_a_check_with_a_memory(content: Path) -> None:
     checked = check_folder(content, TODAY)
     assert CheckMemory().sources(checked.catalog.entries) == {}
+
+
+def test_a_loaded_memory_checks_across_entries_from_where_the_saved_one_left_off(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    memory = CheckMemory()
+    check_folder(content, TODAY, memory=memory)
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    afresh: list[int] = []
+    real = check.check_across
+
+    def counted(*args: Any) -> Any:
+        afresh.append(1)
+        return real(*args)
+
+    edited = content / "entries" / "michelangelo.md"
+    edited.write_text(edited.read_text().replace("title: ", "title: The ", 1))
+    fresh = check_content(content, TODAY)
+    monkeypatch.setattr(check, "check_across", counted)
+    monkeypatch.setattr(check, "AFRESH", 1)  # the fixture's seven files: one edit is few
+    assert check_folder(content, TODAY, memory=CheckMemory.load(saved)) == fresh
+    assert afresh == []
+
+
+@pytest.mark.parametrize("damage", ["fewer checks", "other checks", "no catalog", "not one"])
+def test_what_a_saved_memory_found_across_entries_is_left_out_unless_it_fits(
+    content: Path, tmp_path: Path, damage: str
+) -> None:
+    memory = CheckMemory()
+    check_folder(content, TODAY, memory=memory)
+    across = memory.across
+    assert across is not None
+    if damage == "fewer checks":
+        memory.across = dataclasses.replace(across, checks=across.checks[1:])
+    elif damage == "other checks":
+        others = [dataclasses.replace(one) for one in across.checks]
+        memory.across = dataclasses.replace(across, checks=others)
+    elif damage == "no catalog":
+        memory.across = dataclasses.replace(across, catalog=None)  # type: ignore[arg-type]
+    else:
+        memory.across = ("not", "across")  # type: ignore[assignment]
+    saved = tmp_path / "check.memory"
+    assert memory.save(saved)
+    loaded = CheckMemory.load(saved)
+    assert loaded.files and loaded.across is None
+    assert check_folder(content, TODAY, memory=loaded) == check_content(content, TODAY)
