@@ -3,7 +3,9 @@
 The stages, each pure, and their composition (:func:`check_content`): read the
 folder (:func:`read_content`), read the vocabularies (:func:`read_vocabulary`),
 check each entry file (:func:`check_entry_file`), check across entries
-(:func:`check_across`), find near-duplicate titles (:func:`near_duplicate_titles`).
+(:func:`check_across`, or :func:`check_across_again` from what an earlier check of
+the same vocabulary found: the same answer), find near-duplicate titles
+(:func:`near_duplicate_titles`).
 Checking keeps going after each problem, so a contributor sees all of them in one
 run. An entry with an error is left out of the catalog; warnings (likely
 duplicates, single-use tags, missing summaries) do not stop it.
