@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from builds import TODAY, build_fixture, files_under
 from readinglist.build import entrywise, fingerprint, pipeline, reuse
+from readinglist.build import memory as check_memory
 from readinglist.build.memory import CheckMemory
 from readinglist.build.state import FORMAT, BuildState
 from readinglist.catalog.check import check_content
@@ -558,3 +559,24 @@ def test_the_checker_s_memory_is_written_for_the_next_process_or_a_warning_says_
     assert again.ok
     assert again.notes == (f"the cache file {stored} cannot be written; not kept",)
     assert _children() <= before
+
+
+def test_a_memory_that_spared_opening_all_but_a_few_files_is_not_written_again(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(reuse, "MEMORY_REWRITTEN_SHARE", 3)  # of nine files, two are few
+    monkeypatch.setattr(check_memory, "RACY_NS", 0)  # every file written before a check settled
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    stored = cache / "build" / "checks.pickle"
+    saved = stored.read_bytes()
+    entries = sorted((content / "entries").iterdir())
+    entries[0].write_text(entries[0].read_text().replace("title: ", "title: The ", 1))
+    assert build_fixture(content, out, cache).rendered > 0
+    assert stored.read_bytes() == saved
+    assert files_under(out) == fresh_site(content, tmp_path)
+    for entry in entries[1:4]:  # with the first, four files to open: not few
+        entry.write_text(entry.read_text().replace("title: ", "title: The ", 1))
+    assert build_fixture(content, out, cache).rendered > 0
+    assert stored.read_bytes() != saved
+    assert files_under(out) == fresh_site(content, tmp_path, "fresh again")

@@ -127,6 +127,8 @@ def _check_folder(
     if memory is not None:
         memory.checks_for(vocabulary, today)
     reads, todo = _remembered(items, memory)
+    if memory is not None:
+        memory.opened = len(todo)
     job = _Job(Path(content).resolve(), vocabulary, today, memory, started)
     for positions, share in _read_shares(job, todo, workers):
         problems += share.problems
