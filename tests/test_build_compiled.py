@@ -15,7 +15,7 @@ from jinja2 import Environment
 
 from builds import build_fixture, files_under
 from readinglist.build import compiled
-from readinglist.build.state import FORMAT, Cache
+from readinglist.build.state import FORMAT, BuildState, Cache
 from readinglist.site.render import DEFAULT_TEMPLATES
 
 
@@ -133,3 +133,21 @@ def test_only_the_process_that_made_the_environment_writes_the_file(tmp_path: Pa
     templates.owner = os.getpid()
     templates.dump_bytecode(bucket)
     assert compiled.CompiledTemplates(cache, "one version").kept.keys() == {bucket.key}
+
+
+def test_a_template_compiled_by_a_later_build_in_serve_is_written_with_its_notes(
+    content: Path, tmp_path: Path, compiles: list[str]
+) -> None:
+    out, cache, state = tmp_path / "site", tmp_path / "cache", BuildState()
+    build_fixture(content, out, cache, state=state)
+    environment = state.renderer[1]
+    environment.cache.clear()  # as if no template had been used yet in this process
+    environment.bytecode_cache.kept.clear()
+    stored = cache / "build" / compiled.NAME
+    stored.unlink()
+    stored.mkdir()  # a folder where the file should be: it cannot be written
+    edit(content, "title: ", "title: The ")
+    compiles.clear()
+    again = build_fixture(content, out, cache, state=state)
+    assert "entry.html" in compiles
+    assert again.notes == (f"the cache file {stored} cannot be written (is a directory); not kept",)

@@ -172,7 +172,7 @@ class CheckMemory:
     one kept, or none."""
     across: Across | None = None
     """What the checks across entries found in the last check: a new process that loads
-    it checks across entries after one edit in 0.01 s instead of 0.05 s at 10,000."""
+    it loads and checks 10,000 entries after one edit in 0.18 s instead of 0.21 s."""
 
     def vocabulary_of(self, read_from: bytes) -> tuple[Vocabulary, list[Problem]] | None:
         """The vocabulary made from exactly these vocabulary files, and its problems."""

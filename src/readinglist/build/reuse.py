@@ -312,6 +312,10 @@ def renderer(
         kept = (version, environment, read_copied_files(templates))
         if state.again:
             state.renderer = kept
+    else:
+        # A template compiled by this build is kept for the next process with this
+        # build's cache, so that a failure to write it is one of this build's notes.
+        kept[1].bytecode_cache.cache = cache
     return kept[1], kept[2]
 
 
