@@ -5,7 +5,9 @@ Pure: functions of entries alone.
 
 from __future__ import annotations
 
+import bisect
 import datetime
+import functools
 import operator
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, TypeVar
@@ -38,16 +40,12 @@ def _before(entry: Entry, other: Entry) -> bool:
     return key > other_key or (key == other_key and entry.slug < other.slug)
 
 
-def _inserted(entries: list[Entry], entry: Entry) -> None:
-    """Put ``entry`` where :func:`newest_first` puts it among ``entries``, newest first."""
-    low, high = 0, len(entries)
-    while low < high:
-        middle = (low + high) // 2
-        if _before(entries[middle], entry):
-            low = middle + 1
-        else:
-            high = middle
-    entries.insert(low, entry)
+def _compared(entry: Entry, other: Entry) -> int:
+    return _before(other, entry) - _before(entry, other)
+
+
+_ORDER = functools.cmp_to_key(_compared)
+"""A key that sorts entries in :func:`newest_first`'s order, for :func:`bisect.insort`."""
 
 
 Change = tuple[set[int], set[int]]
@@ -61,7 +59,7 @@ def regroup(group: Sequence[Entry], members: Sequence[Entry], change: Change) ->
     kept = [e for e in group if id(e) not in out] if out else list(group)
     for entry in members:
         if id(entry) in added:
-            _inserted(kept, entry)
+            bisect.insort(kept, entry, key=_ORDER)
     return tuple(kept)
 
 
