@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import marshal
-import os
 import shutil
 from pathlib import Path
 from typing import Any
@@ -120,19 +119,33 @@ def test_another_python_s_code_is_not_loaded(
     assert "entry.html" in compiles
 
 
-def test_only_the_process_that_made_the_environment_writes_the_file(tmp_path: Path) -> None:
+def test_compiling_writes_nothing_until_the_build_saves_what_it_compiled(
+    tmp_path: Path,
+) -> None:
     cache = Cache(tmp_path, [])
     templates = compiled.CompiledTemplates(cache, "one version")
     environment = Environment(bytecode_cache=templates)
-    templates.owner = -1  # as in a worker process forked from the one that made it
-    environment.from_string("{{ 1 }}")
     bucket = templates.get_bucket(environment, "page.html", None, "{{ 1 }}")
     bucket.code = compile("1", "page.html", "exec")
-    templates.dump_bytecode(bucket)
+    templates.dump_bytecode(bucket)  # all a worker process does: it never saves
     assert not (tmp_path / "build" / compiled.NAME).exists()
-    templates.owner = os.getpid()
-    templates.dump_bytecode(bucket)
+    templates.save()
     assert compiled.CompiledTemplates(cache, "one version").kept.keys() == {bucket.key}
+
+
+def test_a_build_writes_its_compiled_templates_once(
+    content: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    written: list[str] = []
+    real = Cache.write
+
+    def counted(self: Cache, name: str, data: Any) -> None:
+        written.append(name)
+        real(self, name, data)
+
+    monkeypatch.setattr(Cache, "write", counted)
+    build_fixture(content, tmp_path / "site", tmp_path / "cache")
+    assert written.count(compiled.NAME) == 1
 
 
 def test_a_template_compiled_by_a_later_build_in_serve_is_written_with_its_notes(

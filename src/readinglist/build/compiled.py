@@ -5,16 +5,16 @@ with it: the templates one edited entry's pages need take a new process about
 0.02 s to compile, and all of them 0.03 s, where loading their code takes
 0.002 s. The code is kept for one site version (which names the templates, the
 generator's code, the settings and the installed Jinja and markupsafe) and one
-version of Python's bytecode, in one file; only the process that made the
-environment writes it, so worker processes never race to replace it. Anything
-that cannot be used is compiled again, as if it were not there.
+version of Python's bytecode, in one file, which a build writes once, after
+rendering, when it compiled anything (writing it after each template took a
+cold build 15 writes and 5.6 ms); what worker processes compile stays with
+them. Anything that cannot be used is compiled again, as if it were not there.
 """
 
 from __future__ import annotations
 
 import importlib.util
 import marshal
-import os
 import types
 from typing import Any
 
@@ -31,7 +31,7 @@ class CompiledTemplates(BytecodeCache):
     def __init__(self, cache: Cache, version: str) -> None:
         self.cache = cache
         self.version = f"{version} {importlib.util.MAGIC_NUMBER.hex()}"
-        self.owner = os.getpid()
+        self.changed = False
         self.kept: dict[str, tuple[str, bytes]] = _stored(cache, self.version)
 
     def load_bytecode(self, bucket: Bucket) -> None:
@@ -49,8 +49,13 @@ class CompiledTemplates(BytecodeCache):
         if bucket.code is None:
             return
         self.kept[bucket.key] = (bucket.checksum, marshal.dumps(bucket.code))
-        if os.getpid() == self.owner:
+        self.changed = True
+
+    def save(self) -> None:
+        """Write what was compiled since the last save, in the build's cache."""
+        if self.changed:
             self.cache.write(NAME, (self.version, self.kept))
+            self.changed = False
 
 
 def _stored(cache: Cache, version: str) -> dict[str, tuple[str, bytes]]:

@@ -164,6 +164,7 @@ def _build(
         prints = reuse.page_prints(version, pages, planned_from, views, keys, state, workers)
         renderer = reuse.renderer(version, templates, config, cache, state)
         counts = _write(live, pages, prints, renderer, cache, state, workers, search, beside)
+        reuse.keep_compiled(renderer[0])
     finally:
         # However the build ends, the memory's writing (which never raises) and the
         # titles are waited for: no process is left behind.

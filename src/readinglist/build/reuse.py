@@ -319,6 +319,14 @@ def renderer(
     return kept[1], kept[2]
 
 
+def keep_compiled(environment: Environment) -> None:
+    """Keep the templates this build compiled for the next process (see
+    :mod:`readinglist.build.compiled`)."""
+    templates = environment.bytecode_cache
+    if isinstance(templates, CompiledTemplates):
+        templates.save()
+
+
 def page_prints(
     version: str,
     pages: Sequence[Page],
