@@ -1,5 +1,5 @@
-"""entrywise: each entry's view, kept while what it is made from is unchanged, and that
-as a digest that stands for the view in any process."""
+"""entrywise: what a build makes for each entry, patched for the entries a save changed,
+and what each view is made from as a digest that stands for the view in any process."""
 
 from __future__ import annotations
 
@@ -10,37 +10,102 @@ from pathlib import Path
 import pytest
 
 from readinglist.build.checking import CheckMemory, check_folder
-from readinglist.build.entrywise import views
+from readinglist.build.entrywise import Summaries, body_keys, changes, views
 from readinglist.build.state import BuildState
 from readinglist.catalog.model import Catalog
+from readinglist.site.views import EntryView
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
 
 
 @pytest.fixture
-def checked(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[Catalog, CheckMemory]:
+def content(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
     shutil.copytree(FIXTURES, tmp_path / "content")
     monkeypatch.chdir(tmp_path)
-    memory = CheckMemory()
-    return check_folder(Path("content"), TODAY, memory=memory).catalog, memory
+    return Path("content")
+
+
+def _summaries(catalog: Catalog, html: str, text: str, version: str) -> Summaries:
+    return Summaries(["k"] * len(catalog.entries), {"k": (html, text)}, version)
 
 
 @pytest.mark.parametrize("process", ["same process", "new process"])
 def test_a_view_follows_its_summary_s_plain_text_as_well_as_its_html(
-    checked: tuple[Catalog, CheckMemory], process: str
+    content: Path, process: str
 ) -> None:
     """Plain text is worked out apart from the HTML (by another markupsafe, say)."""
-    catalog, memory = checked
+    memory = CheckMemory()
+    catalog = check_folder(content, TODAY, memory=memory).catalog
     state = BuildState(again=process == "same process", checks=memory)
-    each = ["<p>Kept <em>once</em></p>" for _ in catalog.entries]
-    first, first_keys = views(catalog, each, ["Kept once" for _ in catalog.entries], state)
-    second, second_keys = views(catalog, each, ["Kept, once" for _ in catalog.entries], state)
+    html = "<p>Kept <em>once</em></p>"
+    first, first_keys = views(catalog, _summaries(catalog, html, "Kept once", "1"), state, None)
+    summaries = _summaries(catalog, html, "Kept, once", "2")
+    second, second_keys = views(catalog, summaries, state, changes(catalog.entries, state))
     assert {view.description for view in first.values()} == {"Kept once"}
     assert {view.description for view in second.values()} == {"Kept, once"}
     assert len(first_keys) == len(catalog.entries)
     assert not set(first_keys.values()) & set(second_keys.values())
-    third, third_keys = views(catalog, each, ["Kept, once" for _ in catalog.entries], state)
+    third, third_keys = views(catalog, summaries, state, changes(catalog.entries, state))
     assert third_keys == second_keys
+    assert third == second
     if process == "same process":
         assert all(third[slug] is second[slug] for slug in second)
+
+
+def test_changes_name_the_entries_a_save_changed_added_and_removed(content: Path) -> None:
+    memory, state = CheckMemory(), BuildState()
+    first = check_folder(content, TODAY, memory=memory).catalog
+    assert changes(first.entries, state) is None
+    entries = content / "entries"
+    michelangelo = entries / "michelangelo.md"
+    michelangelo.write_text(michelangelo.read_text().replace("Meet", "Meeting"))
+    (entries / "michelangelo-again.md").write_text(
+        michelangelo.read_text().replace("michelangelo-machine", "michelangelo-again")
+    )
+    (entries / "uber-realtime-thread.md").unlink()
+    second = check_folder(content, TODAY, memory=memory).catalog
+    changed = changes(second.entries, state)
+    assert changed is not None and changed.since is first.entries
+    assert sorted(entry.slug for _, entry in changed.new) == [
+        "michelangelo",
+        "michelangelo-again",
+    ]
+    assert all(second.entries[at] is entry for at, entry in changed.new)
+    assert sorted(entry.slug for entry in changed.gone) == ["michelangelo", "uber-realtime-thread"]
+    unchanged = changes(second.entries, state)
+    assert unchanged is not None and not unchanged.new and not unchanged.gone
+
+
+def test_patched_keys_and_views_equal_those_made_afresh(content: Path) -> None:
+    """What a save patches is what a build with nothing kept makes, view for view."""
+    memory, kept = CheckMemory(), BuildState(checks=CheckMemory())
+    catalog = check_folder(content, TODAY, memory=memory).catalog
+    kept.checks = memory
+
+    Made = tuple[dict[str, EntryView], dict[str, bytes]]
+
+    def both(catalog: Catalog) -> tuple[Made, Made]:
+        changed = changes(catalog.entries, kept)
+        keys = body_keys(catalog.entries, kept, changed)
+        summaries = Summaries(keys, {key: (f"<p>{key}</p>", key) for key in keys if key}, "1")
+        fresh_state = BuildState(again=False, checks=memory)
+        fresh_keys = body_keys(catalog.entries, fresh_state, None)
+        assert keys == fresh_keys
+        return views(catalog, summaries, kept, changed), views(
+            catalog, summaries, fresh_state, None
+        )
+
+    patched, fresh = both(catalog)
+    assert patched == fresh
+    michelangelo = content / "entries" / "michelangelo.md"
+    michelangelo.write_text(michelangelo.read_text().replace("shared", "common"))
+    (content / "entries" / "uber-realtime-thread.md").unlink()
+    before = patched[0]
+    catalog = check_folder(content, TODAY, memory=memory).catalog
+    patched, fresh = both(catalog)
+    assert patched == fresh
+    after = patched[0]
+    assert after["michelangelo"] is not before["michelangelo"]
+    assert after["hidden-technical-debt"] is before["hidden-technical-debt"]
+    assert "uber-realtime-thread" not in after

@@ -153,11 +153,12 @@ def _build(
     catalog = checked.catalog
     version = site_version(templates, reuse.CODE, config)
     try:
-        each, texts = reuse.summaries(catalog, cache, state, workers)
+        changed = entrywise.changes(catalog.entries, state)
+        summaries = reuse.summaries(catalog, cache, state, workers, changed)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
         try:
-            views, keys = entrywise.views(catalog, each, texts, state)
-            rows = reuse.rows(catalog, each, keys, version, cache, state, workers)
+            views, keys = entrywise.views(catalog, summaries, state, changed)
+            rows = reuse.rows(catalog, summaries, keys, version, cache, state, workers, changed)
         finally:
             near = related()  # waited for however this ends, as the titles are
         pages, planned_from = planning.plan(catalog, config, near, views, rows, state)

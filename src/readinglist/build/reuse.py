@@ -27,7 +27,7 @@ from jinja2 import Environment
 
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.compiled import CompiledTemplates
-from readinglist.build.entrywise import body_keys
+from readinglist.build.entrywise import Changes, Summaries, body_keys
 from readinglist.build.fingerprint import Memo, page_fingerprint, planned_fingerprint
 from readinglist.build.planning import PlannedFrom
 from readinglist.build.state import BuildState, Cache
@@ -152,18 +152,18 @@ def _stored_summaries(cache: Cache, version: str) -> dict[str, tuple[str, str]]:
 
 
 def summaries(
-    catalog: Catalog, cache: Cache, state: BuildState, workers: int
-) -> tuple[list[str], list[str]]:
-    """Every entry's summary as HTML and as plain text, in the catalog's order (empty for
-    none): rendered once, then kept by body key, so the steps after this one need not
-    work out any key again (0.02 s of a save at 10,000 entries)."""
+    catalog: Catalog, cache: Cache, state: BuildState, workers: int, changed: Changes | None
+) -> Summaries:
+    """Every entry's summary as HTML and as plain text: rendered once, then kept by body
+    key, so the steps after this one need not work out any key again (0.02 s of a save
+    at 10,000 entries)."""
     version = _summaries_version()
     if state.summaries_version != version:
         state.summaries = _stored_summaries(cache, version)
         state.summaries_version = version
     known = state.summaries
     entries = catalog.entries
-    keys = body_keys(entries, state)
+    keys = body_keys(entries, state, changed)
     missing = {k: e.summary for k, e in zip(keys, entries, strict=True) if k and k not in known}
     if missing:
         known.update(spread(_render_summaries, sorted(missing.values()), workers, PARALLEL))
@@ -173,9 +173,7 @@ def summaries(
         # Summaries no entry has any more are let go, so the cache never outgrows the list.
         state.summaries = {key: known[key] for key in used}
         cache.write("summaries.marshal", (version, state.summaries))
-    rendered = state.summaries
-    each = [rendered[key] if key else ("", "") for key in keys]
-    return [html for html, _ in each], [text for _, text in each]
+    return Summaries(keys, state.summaries, version)
 
 
 def related(
@@ -217,23 +215,25 @@ def related(
 
 def rows(
     catalog: Catalog,
-    each: Sequence[str],
+    summaries: Summaries,
     keys: Mapping[str, bytes],
     version: str,
     cache: Cache,
     state: BuildState,
     workers: int,
+    changed: Changes | None,
 ) -> dict[str, EntryRows] | None:
     """Every entry's lines in the exports, by slug: kept by what each is made from
     (``keys``, as :func:`readinglist.build.entrywise.views` gives them), in memory
     from one build to the next in a process, and in the cache for the next process.
 
     Each entry's lines are made by :func:`entry_rows` from the entry, its company
-    and its summary rendered (``each``), which its key covers. ``catalog.json`` and
+    and its summary rendered, which its key covers. ``catalog.json`` and
     ``list.md`` list every entry, so without this every build at 10,000 entries
     would make 20,000 lines again (0.2 s of a new process, 0.3 s of a save in
-    ``serve``) to change one or two. The cache is written when many lines had to be
-    made or are no longer used. Many new lines are made in the worker
+    ``serve``) to change one or two. In ``serve`` the last build's lines are
+    patched for the entries a save changed. The cache is written when many lines
+    had to be made or are no longer used. Many new lines are made in the worker
     processes. A build nothing will look at again gets None: its exports make
     their lines as they are rendered, in whichever process renders them.
     """
@@ -241,20 +241,28 @@ def rows(
         return None
     first = state.rows_version != version  # in this process, for this version
     known = _stored_rows(cache, version) if first else state.rows
-    lines: dict[str, EntryRows] = {}
-    kept: dict[bytes, EntryRows] = {}
-    missing: list[tuple[Entry, str]] = []
-    for entry, body in zip(catalog.entries, each, strict=True):
+    last = state.rows_lines
+    lines: dict[str, EntryRows]
+    if changed is not None and last is not None and changed.patch(last[0]) and last[1] == version:
+        lines, kept = dict(last[2]), dict(known)
+        for entry in changed.gone:
+            del lines[entry.slug]
+            kept.pop(last[3].get(entry.slug), None)
+        fresh: Sequence[tuple[int, Entry]] = changed.new
+    else:
+        lines, kept, fresh = {}, {}, tuple(enumerate(catalog.entries))
+    missing: list[tuple[int, Entry]] = []
+    for position, entry in fresh:
         key = keys.get(entry.slug)
         found = known.get(key) if key is not None else None
         if found is None or key is None:
-            missing.append((entry, body))
+            missing.append((position, entry))
         else:
             lines[entry.slug] = kept[key] = found
     companies = catalog.companies
-    made = [(entry, (companies.get(entry.company or ""), body)) for entry, body in missing]
+    made = [(e, (companies.get(e.company or ""), summaries.of(at)[0])) for at, e in missing]
     for position, made_lines in spread(_entry_rows, list(enumerate(made)), workers, PARALLEL):
-        slug = missing[position][0].slug
+        slug = missing[position][1].slug
         lines[slug] = made_lines
         if slug in keys:
             kept[keys[slug]] = made_lines
@@ -264,7 +272,9 @@ def rows(
     if first and (not known or len(missing) >= PARALLEL or stale >= PARALLEL):
         cache.write("rows.marshal", (version, {k: (r.json, r.markdown) for k, r in kept.items()}))
     state.rows, state.rows_version = kept, version
-    return {entry.slug: lines[entry.slug] for entry in catalog.entries}
+    if state.again:
+        state.rows_lines = (catalog.entries, version, lines, keys)
+    return lines
 
 
 def _stored_rows(cache: Cache, version: str) -> dict[bytes, EntryRows]:

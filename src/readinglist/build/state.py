@@ -48,8 +48,12 @@ class BuildState:
     """Rendered summaries, as HTML and as plain text, by body key, valid for
     ``summaries_version``."""
     summaries_version: str = ""
-    body_keys: dict[Any, Any] = field(default_factory=dict)
-    """The last build's body key of each entry's summary, by the entry."""
+    entries: Any = None
+    """The last build's entries, against which this build's changes are found (see
+    :func:`readinglist.build.entrywise.changes`)."""
+    body_keys: Any = None
+    """The entries the last body keys were worked out for, and each one's key by the
+    entry's ``id``."""
     manifests: dict[str, Manifest] = field(default_factory=dict)
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
@@ -59,12 +63,13 @@ class BuildState:
     and :func:`~readinglist.site.related.related_inputs`."""
     checks: Any = None
     """The checker's memory (:class:`readinglist.build.checking.CheckMemory`)."""
-    terms: Any = None
-    """The vocabulary's terms the last build's views were made with."""
-    views: dict[Any, Any] = field(default_factory=dict)
-    """The last build's entry views, each with the digest of what it was made from,
-    by the entry and its rendered summary, for the ``terms``: unchanged entries keep
-    one view object from build to build."""
+    views: Any = None
+    """The entries the last build's views were made for, the terms and summaries'
+    renderer they were made with, the views by slug and the digests of what each was
+    made from by slug: unchanged entries keep one view object from build to build."""
+    rows_lines: Any = None
+    """The entries the last build's export lines were made for, the site's version,
+    the lines by slug and the digests they were kept by (``views``' digests)."""
     rows: dict[bytes, Any] = field(default_factory=dict)
     """The last build's export lines by the digest of what each was made from, for
     ``rows_version``."""
