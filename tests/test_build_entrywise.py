@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from readinglist.build.checking import CheckMemory, check_folder
-from readinglist.build.entrywise import Summaries, body_keys, changes, views
+from readinglist.build.entrywise import Summaries, Views, body_keys, changes, views
 from readinglist.build.state import BuildState
 from readinglist.catalog.model import Catalog
 from readinglist.site.views import EntryView
@@ -30,6 +30,12 @@ def _summaries(catalog: Catalog, html: str, text: str, version: str) -> Summarie
     return Summaries(["k"] * len(catalog.entries), {"k": (html, text)}, version)
 
 
+def _made(made: Views) -> tuple[dict[str, EntryView], dict[str, bytes]]:
+    """The views and their digests by slug, once each digest is found to stand for its view."""
+    assert made.stand_ins == {id(made.by_slug[slug]): key for slug, key in made.keys.items()}
+    return made.by_slug, made.keys
+
+
 @pytest.mark.parametrize("process", ["same process", "new process"])
 def test_a_view_follows_its_summary_s_plain_text_as_well_as_its_html(
     content: Path, process: str
@@ -39,14 +45,16 @@ def test_a_view_follows_its_summary_s_plain_text_as_well_as_its_html(
     catalog = check_folder(content, TODAY, memory=memory).catalog
     state = BuildState(again=process == "same process", checks=memory)
     html = "<p>Kept <em>once</em></p>"
-    first, first_keys = views(catalog, _summaries(catalog, html, "Kept once", "1"), state, None)
+    first, first_keys = _made(
+        views(catalog, _summaries(catalog, html, "Kept once", "1"), state, None)
+    )
     summaries = _summaries(catalog, html, "Kept, once", "2")
-    second, second_keys = views(catalog, summaries, state, changes(catalog.entries, state))
+    second, second_keys = _made(views(catalog, summaries, state, changes(catalog.entries, state)))
     assert {view.description for view in first.values()} == {"Kept once"}
     assert {view.description for view in second.values()} == {"Kept, once"}
     assert len(first_keys) == len(catalog.entries)
     assert not set(first_keys.values()) & set(second_keys.values())
-    third, third_keys = views(catalog, summaries, state, changes(catalog.entries, state))
+    third, third_keys = _made(views(catalog, summaries, state, changes(catalog.entries, state)))
     assert third_keys == second_keys
     assert third == second
     if process == "same process":
@@ -92,8 +100,8 @@ def test_patched_keys_and_views_equal_those_made_afresh(content: Path) -> None:
         fresh_state = BuildState(again=False, checks=memory)
         fresh_keys = body_keys(catalog.entries, fresh_state, None)
         assert keys == fresh_keys
-        return views(catalog, summaries, kept, changed), views(
-            catalog, summaries, fresh_state, None
+        return _made(views(catalog, summaries, kept, changed)), _made(
+            views(catalog, summaries, fresh_state, None)
         )
 
     patched, fresh = both(catalog)

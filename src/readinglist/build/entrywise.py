@@ -99,10 +99,22 @@ def body_keys(entries: tuple[Entry, ...], state: BuildState, changed: Changes | 
     return list(map(known.__getitem__, map(id, entries)))
 
 
+@dataclass(frozen=True)
+class Views:
+    """Every entry's view, and what each is made from, as :func:`views` gives them."""
+
+    by_slug: dict[str, EntryView]
+    keys: dict[str, bytes]
+    """By slug, the digest of what each view is made from (:func:`made_from`), for the
+    entries whose source is known."""
+    stand_ins: dict[int, bytes]
+    """The same digests by the view's ``id``: what a page fingerprint digests for it."""
+
+
 def views(
     catalog: Catalog, summaries: Summaries, state: BuildState, changed: Changes | None
-) -> tuple[dict[str, EntryView], dict[str, bytes]]:
-    """Every entry's view, and what each view is made from as a digest, by slug.
+) -> Views:
+    """Every entry's view, and what each view is made from as a digest.
 
     A view is made by :func:`view_of` from an entry, its rendered summary and the
     vocabulary's terms alone. So the digest of the entry's source and its rendered
@@ -115,33 +127,35 @@ def views(
     """
     terms = Terms.of(catalog)
     last = state.views
-    views: dict[str, EntryView]
-    keys: dict[str, bytes]
+    made: Views
     if (
         changed is not None
         and last is not None
         and changed.patch(last[0])
         and last[1] == (terms, summaries.version)
     ):
-        views, keys = dict(last[2]), dict(last[3])
+        had: Views = last[2]
+        made = Views(dict(had.by_slug), dict(had.keys), dict(had.stand_ins))
         for entry in changed.gone:
-            del views[entry.slug]
-            keys.pop(entry.slug, None)
+            # The view, still alive in the last ones, keeps its id from another object.
+            made.stand_ins.pop(id(made.by_slug.pop(entry.slug)), None)
+            made.keys.pop(entry.slug, None)
         fresh: Sequence[tuple[int, Entry]] = changed.new
     else:
-        views, keys, fresh = {}, {}, tuple(enumerate(catalog.entries))
+        made, fresh = Views({}, {}, {}), tuple(enumerate(catalog.entries))
     shown = shared_dates()
     for position, entry in fresh:
         html, text = summaries.of(position)
-        views[entry.slug] = view_of(entry, terms, html, shown, text)
+        made.by_slug[entry.slug] = view_of(entry, terms, html, shown, text)
     sources = state.checks.sources(e for _, e in fresh) if state.checks is not None else {}
     for position, entry in fresh:
         source = sources.get(id(entry))
         if source is not None:
-            keys[entry.slug] = made_from(source, *summaries.of(position))
+            key = made.keys[entry.slug] = made_from(source, *summaries.of(position))
+            made.stand_ins[id(made.by_slug[entry.slug])] = key
     if state.again:
-        state.views = (catalog.entries, (terms, summaries.version), views, keys)
-    return views, keys
+        state.views = (catalog.entries, (terms, summaries.version), made)
+    return made
 
 
 def made_from(source: bytes, body: str, text: str) -> bytes:

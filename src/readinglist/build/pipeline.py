@@ -27,6 +27,7 @@ from readinglist.build.checking import collector_paused
 from readinglist.build.fingerprint import site_version
 from readinglist.build.listing import Lister, Stamp
 from readinglist.build.output import Recorded, Survey
+from readinglist.build.prints import page_prints
 from readinglist.build.search import index_site
 from readinglist.build.state import (
     BuildState,
@@ -157,12 +158,15 @@ def _build(
         summaries = reuse.summaries(catalog, cache, state, workers, changed)
         related = reuse.related(catalog, config.related_count, cache, state, workers)
         try:
-            views, keys = entrywise.views(catalog, summaries, state, changed)
-            rows = reuse.rows(catalog, summaries, keys, version, cache, state, workers, changed)
+            views = entrywise.views(catalog, summaries, state, changed)
+            rows = reuse.rows(
+                catalog, summaries, views.keys, version, cache, state, workers, changed
+            )
         finally:
             near = related()  # waited for however this ends, as the titles are
-        pages, planned_from = planning.plan(catalog, config, near, views, rows, state)
-        prints = reuse.page_prints(version, pages, planned_from, views, keys, state, workers)
+        planned = planning.plan(catalog, config, near, views.by_slug, rows, state)
+        prints = page_prints(version, planned, views.stand_ins, state, workers)
+        pages = planned.pages
         renderer = reuse.renderer(version, templates, config, cache, state)
         counts = _write(live, pages, prints, renderer, cache, state, workers, search, beside)
         reuse.keep_compiled(renderer[0])

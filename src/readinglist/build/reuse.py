@@ -16,7 +16,6 @@ related entries of a cold build, and the writing of the checker's memory.
 from __future__ import annotations
 
 import datetime
-import functools
 import hashlib
 import itertools
 from collections.abc import Callable, Collection, Mapping, Sequence
@@ -28,8 +27,6 @@ from jinja2 import Environment
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.compiled import CompiledTemplates
 from readinglist.build.entrywise import Changes, Summaries, body_keys
-from readinglist.build.fingerprint import Memo, page_fingerprint, planned_fingerprint
-from readinglist.build.planning import PlannedFrom
 from readinglist.build.state import BuildState, Cache
 from readinglist.build.workers import Forked, ForkFailed, spread
 from readinglist.catalog.check import Checked, near_duplicate_titles, titles_checked
@@ -39,8 +36,6 @@ from readinglist.site.exports import EntryRows, entry_rows
 from readinglist.site.markup import plain_text, renderer_version
 from readinglist.site.related import related_inputs, related_of
 from readinglist.site.render import make_environment, read_copied_files, render_bodies
-from readinglist.site.section import Page
-from readinglist.site.views import EntryView
 
 CODE = Path(__file__).resolve().parent.parent
 """The generator's own code."""
@@ -335,65 +330,3 @@ def keep_compiled(environment: Environment) -> None:
     templates = environment.bytecode_cache
     if isinstance(templates, CompiledTemplates):
         templates.save()
-
-
-def page_prints(
-    version: str,
-    pages: Sequence[Page],
-    planned_from: PlannedFrom,
-    views: Mapping[str, EntryView],
-    keys: Mapping[str, bytes],
-    state: BuildState,
-    workers: int,
-) -> dict[str, str]:
-    """Each page's fingerprint: kept from the last build in this process when the page's
-    context is equal to the one it had, worked out afresh otherwise, from what it was
-    planned from when it is a section's page for one item (``planned_from``), else
-    from its context. Each view stands in by what it is made from (``keys``, as
-    :func:`readinglist.build.entrywise.views` gives them).
-
-    For a save in ``serve`` at 10,000 entries this spares fingerprinting all but
-    the few pages an edit touches. Equal values render alike within one version
-    of the code (which the version names), so equality is a safe test here.
-    """
-    if not state.remember:
-        return dict.fromkeys((page.path for page in pages), "")
-    last = state.pages if state.pages_version == version else {}
-    prints: dict[str, str] = {}
-    fresh: list[Page] = []
-    for page in pages:
-        known = last.get(page.path)
-        # A page kept with its section is the very same object: no comparing it.
-        if known is not None and (known[0] is page or _alike(known[0], page)):
-            prints[page.path] = known[1]
-        else:
-            fresh.append(page)
-    stand_ins = {id(views[slug]): key for slug, key in keys.items()}
-    memo = Memo(digests=stand_ins, earlier=state.digests, keep=state.again)
-    work = functools.partial(_fingerprints, version, planned_from, memo)
-    prints.update(spread(work, fresh, workers, PARALLEL))
-    if state.again:
-        state.digests = memo.kept
-        state.pages_version = version
-        state.pages = {p.path: (p, prints[p.path]) for p in pages}
-    return prints
-
-
-def _alike(known: Page, page: Page) -> bool:
-    return known.template == page.template and (
-        known.context is page.context or known.context == page.context
-    )
-
-
-def _fingerprints(
-    version: str, planned_from: PlannedFrom, memo: Memo, pages: list[Page]
-) -> list[tuple[str, str]]:
-    """Each page's fingerprint (in any process), each view digested once."""
-    prints: list[tuple[str, str]] = []
-    for page in pages:
-        source = planned_from.get(page.path)
-        if source is None:
-            prints.append((page.path, page_fingerprint(version, page.template, page.context, memo)))
-        else:
-            prints.append((page.path, planned_fingerprint(version, *source, memo)))
-    return prints

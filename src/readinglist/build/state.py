@@ -84,10 +84,19 @@ class BuildState:
     sections: dict[str, Any] = field(default_factory=dict)
     """The last build's sections, by key, as (plan, inputs, pages planned): a section
     whose inputs are equal keeps its pages, the same objects."""
+    closing: Any = ()
+    """The last build's pages planned from all the others (the sitemap, say)."""
+    planned: Any = None
+    """Every page of the last build's plan, against which the next plan tells what is
+    fresh."""
     pages: dict[str, tuple[Any, str]] = field(default_factory=dict)
     """By path, the last build's page and its fingerprint, for ``pages_version``: a page
     with the same template and an equal context keeps its fingerprint without being
     fingerprinted again. Most are the very same page, kept with its section."""
+    prints: dict[str, str] = field(default_factory=dict)
+    """The last build's page fingerprints, by path."""
+    printed: Any = None
+    """The plan's pages the ``prints`` were worked out for."""
     pages_version: str = ""
     """The site's version the ``pages`` were fingerprinted for."""
 
