@@ -4,6 +4,7 @@ two builds at once and a killed build. After each, the site is one complete, cor
 from __future__ import annotations
 
 import errno
+import marshal
 import os
 import shutil
 import signal
@@ -12,12 +13,14 @@ import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from builds import build_fixture, files_under
 from readinglist.build import output, pipeline
 from readinglist.build.listing import Stamp
+from readinglist.build.state import FORMAT
 from readinglist.cli import main
 
 REPO = Path(__file__).parent.parent
@@ -166,6 +169,34 @@ def test_garbage_in_the_cache_gives_a_full_build(content: Path, tmp_path: Path) 
     result = build_fixture(content, out, cache)
     assert result.ok
     assert result.notes
+    assert files_under(out) == fresh_site(content, tmp_path)
+
+
+@pytest.mark.parametrize(
+    "record",
+    [
+        {"index.html": ("fingerprint", 1, 2)},  # one mapping, as records once were
+        ({"index.html": "fingerprint"}, {"feed.xml": (1, 2)}),  # not the same files
+        ({"index.html": "fingerprint"}, {"index.html": [1, 2]}),  # a stamp not a pair
+        ({"index.html": "fingerprint"}, {"index.html": ("1", 2)}),
+        ({"index.html": 7}, {"index.html": (1, 2)}),
+        ({1: "fingerprint"}, {1: (1, 2)}),
+    ],
+)
+def test_a_damaged_record_of_an_output_folder_gives_a_full_build_and_a_warning(
+    content: Path, tmp_path: Path, record: dict[Any, Any] | tuple[dict[Any, Any], ...]
+) -> None:
+    out, cache = tmp_path / "site", tmp_path / "cache"
+    build_fixture(content, out, cache)
+    build_fixture(content, out, cache)
+    records = sorted((cache / "build").glob("folder-*"))
+    assert len(records) == 2
+    for stored in records:
+        stored.write_bytes(marshal.dumps((FORMAT, record)))
+    edit_summary(content)
+    result = build_fixture(content, out, cache)
+    assert result.ok
+    assert result.notes and all("is damaged; starting afresh" in note for note in result.notes)
     assert files_under(out) == fresh_site(content, tmp_path)
 
 

@@ -35,15 +35,18 @@ _AT_FDCWD = -100
 
 
 @dataclass(frozen=True)
-class Recorded:
-    """A file a build wrote: what it was rendered from, and its stamp once written."""
+class Manifest:
+    """An output folder as the build that wrote it left it: for every file by relative
+    path, what it was rendered from and its stamp once written. Two plain mappings
+    with the same keys, so that comparing them with another build's fingerprints
+    and with what is on disk is done in C."""
 
-    fingerprint: str
-    stamp: Stamp
+    prints: Mapping[str, str]
+    stamps: Mapping[str, Stamp]
 
 
-Manifest = Mapping[str, Recorded]
-"""An output folder as the build that wrote it left it: every file by relative path."""
+NO_MANIFEST = Manifest({}, {})
+"""What is known of a folder with no manifest: nothing."""
 
 
 @dataclass(frozen=True)

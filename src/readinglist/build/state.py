@@ -18,6 +18,7 @@ warning, and the build goes on as if there were none.
 from __future__ import annotations
 
 import contextlib
+import itertools
 import marshal
 import os
 from dataclasses import dataclass, field
@@ -25,9 +26,9 @@ from pathlib import Path
 from typing import Any
 
 from readinglist import __version__
-from readinglist.build.output import Manifest, Recorded
+from readinglist.build.output import NO_MANIFEST, Manifest
 
-FORMAT = f"readinglist {__version__} build state 3"
+FORMAT = f"readinglist {__version__} build state 4"
 """Stored with every file: a file written by another version is not read."""
 FOLDER = "build"
 """Below the cache folder, beside ``links.json``."""
@@ -197,18 +198,34 @@ def load_manifest(cache: Cache, state: BuildState, identity: str | None) -> Mani
     """The manifest of the folder ``identity``: from memory, else from the cache; empty
     when there is none (the folder is then emptied and built afresh)."""
     if identity is None:
-        return {}
+        return NO_MANIFEST
     known = state.manifests.get(identity)
     if known is not None:
         return known
     stored = cache.read(manifest_name(identity))
     if stored is None:
-        return {}
-    try:
-        return {path: Recorded(fp, (size, mtime)) for path, (fp, size, mtime) in stored.items()}
-    except (AttributeError, TypeError, ValueError):
+        return NO_MANIFEST
+    if not _well_formed_manifest(stored):
         cache.note(f"the cache's record of {identity} is damaged; starting afresh")
-        return {}
+        return NO_MANIFEST
+    return Manifest(*stored)
+
+
+def _well_formed_manifest(stored: object) -> bool:
+    """Whether ``stored`` is two mappings of the same paths, one to fingerprints and one
+    to stamps: asked of every type at once, in C."""
+    if type(stored) is not tuple or len(stored) != 2:
+        return False
+    prints, stamps = stored
+    if type(prints) is not dict or type(stamps) is not dict or prints.keys() != stamps.keys():
+        return False
+    return (
+        set(map(type, prints)) <= {str}
+        and set(map(type, prints.values())) <= {str}
+        and set(map(type, stamps.values())) <= {tuple}
+        and set(map(len, stamps.values())) <= {2}
+        and set(map(type, itertools.chain.from_iterable(stamps.values()))) <= {int}
+    )
 
 
 def forget_manifest(cache: Cache, state: BuildState, identity: str) -> None:
@@ -224,6 +241,5 @@ def save_manifest(
     keep = {identity, live}
     state.manifests = {i: m for i, m in state.manifests.items() if i in keep}
     state.manifests[identity] = manifest
-    rows = {path: (r.fingerprint, *r.stamp) for path, r in manifest.items()}
-    cache.write(manifest_name(identity), rows)
+    cache.write(manifest_name(identity), (manifest.prints, manifest.stamps))
     cache.prune("folder-", {manifest_name(i) for i in keep if i is not None})
