@@ -75,6 +75,7 @@ def shape(catalog: Catalog) -> tuple[Any, ...]:
         catalog.undated,
         list(catalog.by_kind.items()),
         catalog.by_slug,
+        catalog.added,
     )
 
 

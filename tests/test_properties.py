@@ -30,12 +30,11 @@ from readinglist.catalog.model import (
     PublicationDate,
     Tag,
 )
-from readinglist.catalog.order import newest_first
+from readinglist.catalog.order import newest_first, newly_added
 from readinglist.catalog.read import RawContent, load_content
 from readinglist.catalog.urls import check_url
 from readinglist.catalog.yamllines import LineDict, LineList, Parser, build_data
 from readinglist.problems import Problem
-from readinglist.site.lists import newly_added
 
 FIXTURES = Path(__file__).parent / "fixtures"
 TODAY = datetime.date(2026, 11, 24)

@@ -13,7 +13,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
-from readinglist.catalog.order import newest_first, regroup, regrouped
+from readinglist.catalog.order import ADDED_ORDER, newest_first, newly_added, regroup, regrouped
 
 KINDS: tuple[str, ...] = (
     "article",
@@ -272,6 +272,8 @@ class Catalog:
     """Kind to its entries, in the order of :data:`KINDS`."""
     by_slug: Mapping[str, Entry] = field(default_factory=dict)
     """Slug to entry."""
+    added: tuple[Entry, ...] = ()
+    """The entries that say when they were added, as :func:`newly_added` orders them."""
 
     @classmethod
     def build(
@@ -311,6 +313,7 @@ class Catalog:
             undated=tuple(undated),
             by_kind={k: tuple(by_kind[k]) for k in KINDS if k in by_kind},
             by_slug={e.slug: e for e in ordered},
+            added=newly_added(ordered),
         )
 
     def updated(self, gone: Sequence[Entry], new: Sequence[Entry]) -> Catalog:
@@ -340,6 +343,7 @@ class Catalog:
             undated=regroup(self.undated, touched.undated, change),
             by_kind={kind: by_kind[kind] for kind in KINDS if kind in by_kind},
             by_slug=by_slug,
+            added=regroup(self.added, touched.added, change, ADDED_ORDER),
         )
 
     def tag_counts(self) -> dict[str, int]:

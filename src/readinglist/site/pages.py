@@ -104,7 +104,7 @@ def sections(
         yield Section(f"years/{UNDATED}/", lists.undated_pages, (shown(catalog.undated),))
     for kind, of_kind in catalog.by_kind.items():
         yield Section(f"kinds/{kind}/", lists.kind_pages, (kind, shown(of_kind)))
-    added = lists.newly_added(every)
+    added = catalog.added
     yield Section("new/", lists.new_pages, (added, shown(added)))
     yield Section("tags/", _about_the_list, (catalog,))
     # Without their lines, the exports show each summary as the entry pages do.
