@@ -127,17 +127,16 @@ def _check_folder(
     if memory is not None:
         memory.checks_for(vocabulary, today)
     reads, todo = _remembered(items, memory)
-    if memory is not None:
-        memory.opened = len(todo)
     job = _Job(Path(content).resolve(), vocabulary, today, memory, started)
     for positions, share in _read_shares(job, todo, workers):
         problems += share.problems
-        for position, read in zip(positions, share.reads, strict=True):
-            reads[position] = read
+        reads.take(positions, share.reads, memory)
     similar: Similar | None = memory.titles.similar if memory is not None else similar_titles
     if memory is None and not titles:
         similar = None
-    file_checks = _file_checks(reads, memory)
+    file_checks = [check for check in reads.checks if check is not None]
+    if memory is not None:
+        memory.files, memory.stamps, memory.opened = reads.files, reads.stamps, len(todo)
     if memory is None:
         across = check_across(vocabulary, file_checks)
     else:
@@ -187,34 +186,66 @@ _Todo = tuple[int, os.DirEntry[str], Stamp | None]
 """An entry file to read: its position in name order, its name, and its stamp."""
 
 
-def _stamp_of(item: os.DirEntry[str]) -> Stamp | None:
-    """The stamp of a regular file that is no link; None for anything else."""
-    if item.is_symlink():  # known from the listing: no system call
-        return None
-    try:
-        info = item.stat(follow_symlinks=False)
-    except OSError:
-        return None
-    return stamp(info) if stat.S_ISREG(info.st_mode) else None
+@dataclass(frozen=True)
+class _Found:
+    """Each entry file's check by its position in name order, and what the memory is
+    left holding: each check by its file's key, each settled file's stamp and hash."""
+
+    checks: list[FileCheck | None]
+    files: dict[FileKey, FileCheck]
+    stamps: dict[str, tuple[Stamp, bytes]]
+
+    def take(
+        self, positions: Sequence[int], reads: Sequence[_Read | None], memory: CheckMemory | None
+    ) -> None:
+        """Add the files read at ``positions``: a check left out is the memory's."""
+        for position, read in zip(positions, reads, strict=True):
+            if read is None:
+                continue
+            key, stamped, check = read
+            if key is not None:
+                check = memory.files[key] if check is None and memory is not None else check
+                if check is None:
+                    continue
+                self.files[key] = check
+                if stamped is not None:
+                    self.stamps[key[0]] = (stamped, key[1])
+            self.checks[position] = check
 
 
 def _remembered(
     items: Sequence[os.DirEntry[str]], memory: CheckMemory | None
-) -> tuple[list[_Read | None], list[_Todo]]:
-    """Each entry file's read, taken from ``memory`` when the file has the stamp it was
-    read with; and the files left to read."""
-    reads: list[_Read | None] = [None] * len(items)
+) -> tuple[_Found, list[_Todo]]:
+    """Each entry file's check, taken from ``memory`` when the file has the stamp it was
+    read with; and the files left to read.
+
+    One pass, each file's stamp compared where it is taken: at 10,000 entries the
+    stamps themselves (``lstat``) take 0.025 s, and everything else here 0.015 s.
+    """
+    found = _Found([None] * len(items), {}, {})
+    if memory is None:
+        return found, [(position, item, None) for position, item in enumerate(items)]
+    files, stamps, is_regular = memory.files, memory.stamps, stat.S_ISREG
     todo: list[_Todo] = []
     for position, item in enumerate(items):
-        stamped = _stamp_of(item) if memory is not None else None
-        hit = None
-        if memory is not None and stamped is not None:
-            hit = memory.remembered(item.path, stamped)
-        if hit is None:
-            todo.append((position, item, stamped))
-        else:
-            reads[position] = (hit[0], stamped, hit[1])
-    return reads, todo
+        stamped = None
+        if not item.is_symlink():  # known from the listing: no system call
+            try:
+                info = item.stat(follow_symlinks=False)
+            except OSError:
+                info = None
+            if info is not None and is_regular(info.st_mode):
+                stamped = stamp(info)
+                kept = stamps.get(item.path)
+                if kept is not None and kept[0] == stamped:
+                    key = (item.path, kept[1])
+                    check = files.get(key)
+                    if check is not None:
+                        found.checks[position] = found.files[key] = check
+                        found.stamps[item.path] = kept
+                        continue
+        todo.append((position, item, stamped))
+    return found, todo
 
 
 def _read_shares(job: _Job, todo: list[_Todo], workers: int) -> list[tuple[list[int], _Share]]:
@@ -261,25 +292,3 @@ def _read_share(job: _Job, run: Sequence[_Todo]) -> _Share:
         trusted = stamped if stamped is not None and settled(stamped, job.started) else None
         reads.append((key, trusted, check))
     return _Share(reads, tuple(problems))
-
-
-def _file_checks(reads: Sequence[_Read | None], memory: CheckMemory | None) -> list[FileCheck]:
-    """Each entry file's check, in name order; ``memory`` is left holding them."""
-    known = memory.files if memory is not None else {}
-    checks: list[FileCheck] = []
-    files: dict[FileKey, FileCheck] = {}
-    stamps: dict[str, tuple[Stamp, bytes]] = {}
-    for read in reads:
-        if read is None:
-            continue
-        key, stamped, check = read
-        if key is not None:
-            check = known[key] if check is None else check
-            files[key] = check
-            if stamped is not None:
-                stamps[key[0]] = (stamped, key[1])
-        if check is not None:
-            checks.append(check)
-    if memory is not None:
-        memory.files, memory.stamps = files, stamps
-    return checks

@@ -216,15 +216,6 @@ class CheckMemory:
             sources[id(entry)] = b"%b%b\0%b" % (epoch, entry.path.encode(), digest)
         return sources
 
-    def remembered(self, path: str, stamped: Stamp) -> tuple[FileKey, FileCheck] | None:
-        """The check of the file at ``path``, if it has the stamp it was read with."""
-        kept = self.stamps.get(path)
-        if kept is None or kept[0] != stamped:
-            return None
-        key = (path, kept[1])
-        check = self.files.get(key)
-        return None if check is None else (key, check)
-
     def save(self, path: str | os.PathLike[str]) -> bool:
         """Keep the memory in ``path`` for the next process; False if it cannot be written.
 
