@@ -8,6 +8,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 from markupsafe import Markup
 
 from readinglist.catalog.model import Catalog, PublicationDate
@@ -50,6 +52,23 @@ def test_a_date_shows_exactly_what_is_known() -> None:
         ("2015-12", "Dec 2015", "2015-12-01T00:00:00Z"),
         ("2015-12-07", "7 Dec 2015", "2015-12-07T00:00:00Z"),
     ]
+
+
+@given(st.dates(min_value=datetime.date(1, 1, 1)))
+def test_a_day_shows_as_the_publication_date_of_that_day(day: datetime.date) -> None:
+    assert shown_date(day) == shown_date(PublicationDate.of_day(day))
+
+
+@given(st.dates(), st.sampled_from(["year", "month", "day"]))
+def test_a_date_in_a_feed_is_midnight_of_the_first_day_it_may_stand_for(
+    day: datetime.date, precision: str
+) -> None:
+    date = PublicationDate(
+        day.year,
+        day.month if precision != "year" else None,
+        day.day if precision == "day" else None,
+    )
+    assert shown_date(date).atom == f"{date.first_day().isoformat()}T00:00:00Z"
 
 
 def test_an_entry_view_has_everything_a_template_shows(catalog: Catalog) -> None:

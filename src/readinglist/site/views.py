@@ -169,17 +169,24 @@ def day_text(date: PublicationDate) -> str:
     return month if date.day is None else f"{date.day} {month}"
 
 
-def atom_time(date: PublicationDate) -> str:
-    """A date as an Atom timestamp: midnight UTC of its first day."""
-    return f"{date.first_day().isoformat()}T00:00:00Z"
+def atom_time(date: PublicationDate, iso: str | None = None) -> str:
+    """A date as an Atom timestamp: midnight UTC of its first day; ``iso`` is the date's
+    :meth:`~PublicationDate.isoformat`, when known already."""
+    iso = date.isoformat() if iso is None else iso
+    if date.month is None:
+        return f"{iso}-01-01T00:00:00Z"
+    return f"{iso}-01T00:00:00Z" if date.day is None else f"{iso}T00:00:00Z"
 
 
 def shown_date(date: PublicationDate | datetime.date) -> ShownDate:
     """How pages and feeds show a publication date or a day: the one place dates are
     formatted."""
     if isinstance(date, datetime.date):
-        date = PublicationDate.of_day(date)
-    return ShownDate(date.isoformat(), day_text(date), atom_time(date))
+        iso = date.isoformat()  # a day: as PublicationDate.of_day(date) is shown
+        text = f"{date.day} {MONTHS[date.month - 1]} {date.year}"
+        return ShownDate(iso, text, f"{iso}T00:00:00Z")
+    iso = date.isoformat()
+    return ShownDate(iso, day_text(date), atom_time(date, iso))
 
 
 ATOM_EPOCH = "1970-01-01T00:00:00Z"
