@@ -3,9 +3,10 @@
 The core plans a site as sections, each from its own inputs alone
 (:func:`readinglist.site.pages.sections`). In ``serve`` the inputs of most
 sections are the very objects they were at the last save (the entries' views
-are kept, see :func:`readinglist.build.reuse.views`), so comparing them is
+are kept, see :func:`readinglist.build.entrywise.views`), so comparing them is
 quick: a save at 10,000 entries plans again only the sections the edit
-touches, where planning every page took 0.15 s.
+touches, where planning every page took 0.15 s. The plan says which pages are
+fresh and which paths are gone, so the steps after it look at those alone.
 """
 
 from __future__ import annotations

@@ -5,10 +5,10 @@ keeps in a :class:`BuildState` (and the cache folder) and what that gains: the
 checker's memory (only edited entry files are opened and checked), rendered
 summaries (Markdown is most of a cold build's rendering), related entries,
 each entry's export lines (by what they are made from, in memory and in the
-cache), the compiled templates, and page fingerprints, kept in one process
-while a page's context is unchanged. The entries' views are kept in
+cache) and the compiled templates. The entries' views are kept in
 :mod:`readinglist.build.entrywise`, the plan section by section in
-:mod:`readinglist.build.planning`. Some steps hand work to another process
+:mod:`readinglist.build.planning`, and the page fingerprints in
+:mod:`readinglist.build.prints`. Some steps hand work to another process
 and give a function that waits for it: the near-duplicate titles and the
 related entries of a cold build, and the writing of the checker's memory.
 """
