@@ -3,17 +3,21 @@ and what each view is made from as a digest that stands for the view in any proc
 
 from __future__ import annotations
 
+import dataclasses
 import datetime
 import shutil
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from readinglist.build.checking import CheckMemory, check_folder
 from readinglist.build.entrywise import Summaries, Views, body_keys, changes, views
 from readinglist.build.state import BuildState
-from readinglist.catalog.model import Catalog
+from readinglist.catalog.model import Catalog, Entry
 from readinglist.site.views import EntryView
+from test_catalog_order import COMPANIES, EXAMPLES, SLUGS, TAGS, dates, entries_with
 
 FIXTURES = Path(__file__).parent / "fixtures" / "content"
 TODAY = datetime.date(2026, 11, 24)
@@ -117,3 +121,39 @@ def test_patched_keys_and_views_equal_those_made_afresh(content: Path) -> None:
     assert after["michelangelo"] is not before["michelangelo"]
     assert after["hidden-technical-debt"] is before["hidden-technical-debt"]
     assert "uber-realtime-thread" not in after
+
+
+@EXAMPLES
+@given(st.data())
+def test_entries_changed_in_place_leave_every_other_entry_where_it_was(
+    data: st.DataObject,
+) -> None:
+    slugs = data.draw(st.lists(st.sampled_from(SLUGS), unique=True, min_size=1, max_size=12))
+    before = Catalog.build(data.draw(entries_with(slugs)), TAGS, COMPANIES)
+    gone = data.draw(st.lists(st.sampled_from(before.entries), unique_by=id, min_size=1))
+    left = [entry for entry in before.entries if all(entry is not g for g in gone)]
+    moved = data.draw(st.booleans())
+    if data.draw(st.booleans()):
+        # An edit of each: its title, and perhaps its date, which may move it.
+        new = [
+            dataclasses.replace(e, title=e.title + "!", date=data.draw(dates) if moved else e.date)
+            for e in gone
+        ]
+    else:
+        free = sorted(set(SLUGS) - {entry.slug for entry in left})
+        new = data.draw(entries_with(data.draw(st.lists(st.sampled_from(free), unique=True))))
+    after = Catalog.build([*left, *new], TAGS, COMPANIES)
+    state = BuildState()
+    changes(before.entries, state)
+    changed = changes(after.entries, state)
+    assert changed is not None
+
+    def alike(entry: Entry, other: Entry) -> bool:
+        return entry.slug == other.slug
+
+    if changed.in_place(alike):
+        assert len(after.entries) == len(before.entries)
+        for was, now in zip(before.entries, after.entries, strict=True):
+            assert now is was or (was in gone and alike(was, now))
+    if not moved and len(new) == len(gone) and all(n.title.endswith("!") for n in new):
+        assert changed.in_place(alike)  # edits that move nothing are found in place

@@ -15,7 +15,7 @@ exports (see :func:`readinglist.build.reuse.rows`).
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 
 from readinglist.build.state import BuildState
@@ -40,6 +40,16 @@ class Changes:
     def patch(self, since: object) -> bool:
         """Whether work made for the entries ``since`` can be patched to this build's."""
         return since is self.since
+
+    def in_place(self, alike: Callable[[Entry, Entry], bool]) -> bool:
+        """Whether each new entry took the place of a gone one it is ``alike``: every other
+        entry is then where it was, since the catalog's order is one order of all."""
+        if len(self.new) != len(self.gone):
+            return False
+        gone = set(map(id, self.gone))
+        return all(
+            id(self.since[at]) in gone and alike(self.since[at], entry) for at, entry in self.new
+        )
 
 
 def changes(entries: tuple[Entry, ...], state: BuildState) -> Changes | None:

@@ -156,7 +156,7 @@ def _build(
     try:
         changed = entrywise.changes(catalog.entries, state)
         summaries = reuse.summaries(catalog, cache, state, workers, changed)
-        related = reuse.related(catalog, config.related_count, cache, state, workers)
+        related = reuse.related(catalog, config.related_count, cache, state, workers, changed)
         try:
             views = entrywise.views(catalog, summaries, state, changed)
             rows = reuse.rows(

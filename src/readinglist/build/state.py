@@ -59,6 +59,8 @@ class BuildState:
     """Each output folder's manifest, by the folder's identity (see :func:`folder_id`)."""
     related: tuple[str, dict[str, tuple[str, ...]]] | None = None
     """The last related entries and the key of what they were worked out from."""
+    related_since: Any = None
+    """The entries ``related_from`` was made of, in this process."""
     related_from: Any = None
     """What the last related entries in this process were worked out from: the count
     and :func:`~readinglist.site.related.related_inputs`."""
