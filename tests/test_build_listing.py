@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from builds import build_fixture, files_under
-from readinglist.build import listing, output
+from readinglist.build import listing, output, tree
 from readinglist.build.listing import UNUSABLE, Lister, list_tree
 
 ENTRY = "entries/michelangelo"
@@ -118,7 +118,7 @@ def test_a_listing_nobody_asks_for_is_stopped_when_the_build_ends(
 
 def test_the_listing_script_ends_when_its_parent_has_already_ended(tmp_path: Path) -> None:
     (tmp_path / "x.html").write_text("x")
-    script = Path(listing.__file__)
+    script = Path(tree.__file__)
     ended = subprocess.run(
         [sys.executable, "-I", "-S", str(script), "1", str(tmp_path)],
         capture_output=True,

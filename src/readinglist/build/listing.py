@@ -17,52 +17,15 @@ sends nothing usable) means the folder is listed in this process instead.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import marshal
 import os
-import signal
 import subprocess
 import sys
 
-Stamp = tuple[int, int]
-"""A file's size and modification time in nanoseconds."""
-UNUSABLE: Stamp = (-1, -1)
-"""The stamp of anything but a regular file: never a recorded one."""
-Listing = tuple[dict[str, Stamp], list[str]]
-"""Every file by relative path with its stamp, and every folder (``""`` the top one)."""
+from readinglist.build import tree
+from readinglist.build.tree import UNUSABLE, Listing, Stamp, list_tree
 
-_PR_SET_PDEATHSIG = 1
-
-
-def list_tree(root: str) -> Listing:
-    """Everything below ``root``: what is not a regular file (a folder where a file
-    should be, a symlink, a socket) has :data:`UNUSABLE`; symlinks are not followed.
-    An unreadable or missing ``root`` holds nothing."""
-    files: dict[str, Stamp] = {}
-    folders: list[str] = []
-    pending = [""]
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(f"{root}/{folder}" if folder else root) as scan:
-                items = list(scan)
-        except OSError:
-            continue  # gone, or not a folder: what should be in it is missing
-        folders.append(folder)
-        prefix = f"{folder}/" if folder else ""
-        for item in items:
-            path = prefix + item.name
-            try:
-                if item.is_dir(follow_symlinks=False):
-                    pending.append(path)
-                elif item.is_file(follow_symlinks=False):
-                    info = item.stat(follow_symlinks=False)
-                    files[path] = (info.st_size, info.st_mtime_ns)
-                else:
-                    files[path] = UNUSABLE
-            except OSError:
-                files[path] = UNUSABLE
-    return files, folders
+__all__ = ["UNUSABLE", "Lister", "Listing", "Stamp", "list_tree"]
 
 
 class Lister:
@@ -75,7 +38,7 @@ class Lister:
         if beside:
             with contextlib.suppress(OSError, ValueError):
                 self._child = subprocess.Popen(
-                    [sys.executable, "-I", "-S", __file__, str(os.getpid()), root],
+                    [sys.executable, "-I", "-S", tree.__file__, str(os.getpid()), root],
                     stdin=subprocess.DEVNULL,
                     stdout=subprocess.PIPE,
                     stderr=subprocess.DEVNULL,
@@ -121,22 +84,3 @@ def _stop(child: subprocess.Popen[bytes]) -> None:
     child.wait()
     if child.stdout is not None:
         child.stdout.close()
-
-
-def _main(parent: int, root: str) -> None:
-    """As the other interpreter: list ``root`` and send the listing to standard output.
-
-    It ends with the build that started it, however that ends: with its parent
-    (Linux), on Ctrl-C, or at the write nobody reads any more; without a word.
-    """
-    signal.signal(signal.SIGINT, signal.SIG_DFL)
-    signal.signal(signal.SIGPIPE, signal.SIG_DFL)
-    with contextlib.suppress(OSError, AttributeError):
-        ctypes.CDLL(None).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
-    if os.getppid() != parent:
-        sys.exit(1)
-    sys.stdout.buffer.write(marshal.dumps(list_tree(root)))
-
-
-if __name__ == "__main__":
-    _main(int(sys.argv[1]), sys.argv[2])
