@@ -260,16 +260,7 @@ def rows(
         return None
     first = state.rows_version != version  # in this process, for this version
     known = _stored_rows(cache, version) if first else state.rows
-    last = state.rows_lines
-    lines: dict[str, EntryRows]
-    if changed is not None and last is not None and changed.patch(last[0]) and last[1] == version:
-        lines, kept = dict(last[2]), dict(known)
-        for entry in changed.gone:
-            del lines[entry.slug]
-            kept.pop(last[3].get(entry.slug), None)
-        fresh: Sequence[tuple[int, Entry]] = changed.new
-    else:
-        lines, kept, fresh = {}, {}, tuple(enumerate(catalog.entries))
+    lines, kept, fresh = _rows_to_find(catalog, known, version, state, changed)
     missing: list[tuple[int, Entry]] = []
     for position, entry in fresh:
         key = keys.get(entry.slug)
@@ -294,6 +285,26 @@ def rows(
     if state.again:
         state.rows_lines = (catalog.entries, version, lines, keys)
     return lines
+
+
+def _rows_to_find(
+    catalog: Catalog,
+    known: dict[bytes, EntryRows],
+    version: str,
+    state: BuildState,
+    changed: Changes | None,
+) -> tuple[dict[str, EntryRows], dict[bytes, EntryRows], Sequence[tuple[int, Entry]]]:
+    """The lines by slug to start from, those of them by key, and the entries (with their
+    positions) whose lines are to be found: in ``serve``, the last build's without the
+    entries gone, and the entries new; else none, and every entry."""
+    last = state.rows_lines
+    if changed is None or last is None or not changed.patch(last[0]) or last[1] != version:
+        return {}, {}, tuple(enumerate(catalog.entries))
+    lines, kept = dict(last[2]), dict(known)
+    for entry in changed.gone:
+        del lines[entry.slug]
+        kept.pop(last[3].get(entry.slug), None)
+    return lines, kept, changed.new
 
 
 def _stored_rows(cache: Cache, version: str) -> dict[bytes, EntryRows]:
