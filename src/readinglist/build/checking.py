@@ -135,11 +135,10 @@ def _check_folder(
     if memory is None and not titles:
         similar = None
     file_checks = [check for check in reads.checks if check is not None]
-    if memory is not None:
-        memory.files, memory.stamps, memory.opened = reads.files, reads.stamps, len(todo)
     if memory is None:
         across = check_across(vocabulary, file_checks)
     else:
+        memory.files, memory.stamps, memory.opened = reads.files, reads.stamps, len(todo)
         # In serve, a save changes a few files: the checks across entries start from
         # the last ones (0.05 s of a save at 10,000 entries, against 0.008 s).
         across = memory.across = check_across_again(memory.across, vocabulary, file_checks)

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from readinglist.catalog.model import Entry
 
 _NO_DAY = datetime.date.min
+_SLUG = operator.attrgetter("slug")
 
 
 def _newest_key(entry: Entry) -> tuple[bool, int, int, int, datetime.date]:
@@ -31,7 +32,7 @@ def _newest_key(entry: Entry) -> tuple[bool, int, int, int, datetime.date]:
 def newest_first(entries: list[Entry]) -> tuple[Entry, ...]:
     """Newest date first, as :class:`PublicationDate` orders dates; then undated entries,
     the latest added first; ties by slug, so order never depends on the file system."""
-    by_slug = sorted(entries, key=operator.attrgetter("slug"))
+    by_slug = sorted(entries, key=_SLUG)
     return tuple(sorted(by_slug, key=_newest_key, reverse=True))
 
 
@@ -76,7 +77,6 @@ def _added_compared(entry: Entry, other: Entry) -> int:
 
 ADDED_ORDER = functools.cmp_to_key(_added_compared)
 """A key that sorts entries in :func:`newly_added`'s order, for :func:`regroup`."""
-_SLUG = operator.attrgetter("slug")
 
 
 Change = tuple[set[int], set[int]]
